@@ -1,0 +1,87 @@
+/**
+ * Loads the airGR reference runs kept in `data/catchments/reference/` for parity tests.
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseSeriesCsv, type SeriesTable } from '../../src/observe/forcing-csv.ts'
+
+export const DATA_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'data',
+  'catchments',
+)
+
+/** Reads a CSV under data/catchments (for example `inputs/L0123001.csv`) as a table. */
+export function readTable(rel: string): SeriesTable {
+  const r = parseSeriesCsv(readFileSync(join(DATA_DIR, rel), 'utf8'), rel)
+  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '))
+  return r.value
+}
+
+export interface ReferenceRun {
+  readonly meta: Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly table: SeriesTable
+  /** Index (0-based) into the input series of the first warm-up row and the first run row. */
+  readonly warmupStart: number
+  readonly runStart: number
+  readonly runEnd: number
+  /** Row range of the run period inside the reference table. */
+  readonly runRows: readonly [number, number]
+}
+
+/** Reads reference run `id` (for example `gr4j_L0123001_example`): its JSON and CSV. */
+export function readReference(id: string): ReferenceRun {
+  const meta = JSON.parse(readFileSync(join(DATA_DIR, 'reference', `${id}.json`), 'utf8'))
+  const text = readFileSync(join(DATA_DIR, 'reference', `${id}.csv`), 'utf8')
+  // The `period` column is text: drop it before parsing the numbers.
+  const stripped = text
+    .split('\n')
+    .map((l) => {
+      const f = l.split(',')
+      f.splice(1, 1)
+      return f.join(',')
+    })
+    .join('\n')
+  const r = parseSeriesCsv(stripped, `${id}.csv`)
+  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '))
+  const warmupStart = meta.warmup.start_row_1based - 1
+  const runStart = meta.run.start_row_1based - 1
+  const runEnd = meta.run.end_row_1based
+  return {
+    meta,
+    table: r.value,
+    warmupStart,
+    runStart,
+    runEnd,
+    runRows: [runStart - warmupStart, runEnd - warmupStart],
+  }
+}
+
+/**
+ * Largest violation of |a − b| ≤ max(rel·|b|, abs) over two series, as a ratio to the allowed
+ * difference (≤ 1 passes), with the index where it happens.
+ */
+export function worstMismatch(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  rel: number,
+  abs: number,
+): { ratio: number; at: number } {
+  let worst = 0
+  let at = -1
+  for (let i = 0; i < b.length; i++) {
+    const x = a[i]!
+    const y = b[i]!
+    if (Number.isNaN(y) && Number.isNaN(x)) continue
+    const allowed = Math.max(rel * Math.abs(y), abs)
+    const ratio = Math.abs(x - y) / allowed
+    if (!(ratio <= worst)) {
+      worst = Number.isNaN(ratio) ? Infinity : ratio
+      at = i
+    }
+  }
+  return { ratio: worst, at }
+}
