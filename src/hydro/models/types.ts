@@ -14,6 +14,14 @@ export interface Forcing {
   readonly precip: Float64Array
   readonly pet: Float64Array
   readonly temp?: Float64Array
+  /** Start of each step in ms since the epoch (UTC); models that depend on the season use it. */
+  readonly times?: Float64Array
+  /**
+   * Daily minimum and maximum temperature (°C), optional, snow models only: with both, and an
+   * input elevation below 1500 m, CemaNeige takes the solid fraction from them as airGR does.
+   */
+  readonly tempMin?: Float64Array
+  readonly tempMax?: Float64Array
 }
 
 /**

@@ -7,6 +7,14 @@
  * The exponent d is 2.5 for daily models and 1.25 for hourly ones.
  */
 
+/**
+ * UH1 ordinates of the hourly models (airGR's NH = 20·24 = 480 in `utils_H.f90`; UH2 has twice
+ * as many), so an hourly X4 can reach 480 h. The daily models use 20 (`NH_DAILY` in gr4j/run.ts).
+ */
+export const NH_HOURLY = 480
+/** Exponent d of the hourly S-curves (GR4H, GR5H; 2.5 for the daily models). */
+export const UH_EXPONENT_HOURLY = 1.25
+
 /** Value of the S-curve of UH1 at integer time `i` (steps) for a time base `x4` (steps). */
 function sCurve1(i: number, x4: number, d: number): number {
   if (i <= 0) return 0

@@ -8,19 +8,7 @@
  * direct branch → both gain the exchange F = X2·(R/X3)^3.5 → Q = QR + QD.
  */
 import type { Forcing, InitialLevels, ModelDefinition } from '../types.ts'
-import {
-  F_AE,
-  F_PERC,
-  F_PN,
-  F_PR,
-  F_PS,
-  FLUX_SLOTS,
-  PERCOLATION_DAILY,
-  SPLIT_UH1,
-  convolve,
-  productionStep,
-  routingOutflow,
-} from '../gr-stores.ts'
+import { PERCOLATION_DAILY, SPLIT_UH1 } from '../gr-stores.ts'
 import { uh1Ordinates, uh1Span, uh2Ordinates, uh2Span } from '../unit-hydrograph.ts'
 import {
   GR4J_PARAM_NAMES,
@@ -88,25 +76,70 @@ export function simulateGr4j(
   const span1 = uh1Span(x4, nh)
   const span2 = uh2Span(x4, 2 * nh)
   const off2 = uh2Offset(nh)
-  const flux = new Float64Array(FLUX_SLOTS)
+  // Imported bindings are read into locals once: V8 does not fold them inside hot loops.
+  const split = SPLIT_UH1
+  const percolation = PERCOLATION_DAILY
+  const uh1 = UH1
+  const u1 = state.slice(uh1, uh1 + nh)
+  const u2 = state.slice(off2, off2 + 2 * nh)
   let s = state[PROD]!
   let r = state[ROUT]!
+  // The production and routing stores are written out here rather than called from
+  // gr-stores.ts: GR4J is the model run thousands of times per calibration and per forecast
+  // cycle, and V8 does not inline those calls (measured: 60 against 120 ns per step).
   for (let i = start; i < end; i++) {
     const p = precip[i]!
     const e = pet[i]!
-    s = productionStep(s, p, e, x1, PERCOLATION_DAILY, flux)
-    const pr = flux[F_PR]!
-    convolve(state, UH1, ord1, nh, span1, pr * SPLIT_UH1)
-    convolve(state, off2, ord2, 2 * nh, span2, pr * (1 - SPLIT_UH1))
-    const q9 = state[UH1]!
-    const q1 = state[off2]!
+    let pn: number
+    let ps: number
+    let ae: number
+    if (p <= e) {
+      let ws = (e - p) / x1
+      if (ws > 13) ws = 13
+      const ex = Math.exp(2 * ws)
+      const tws = (ex - 1) / (ex + 1)
+      const sr = s / x1
+      const es = (s * (2 - sr) * tws) / (1 + (1 - sr) * tws)
+      s = s - es
+      pn = 0
+      ps = 0
+      ae = es + p
+    } else {
+      pn = p - e
+      let ws = pn / x1
+      if (ws > 13) ws = 13
+      const ex = Math.exp(2 * ws)
+      const tws = (ex - 1) / (ex + 1)
+      const sr = s / x1
+      ps = (x1 * (1 - sr * sr) * tws) / (1 + sr * tws)
+      s = s + ps
+      ae = e
+    }
+    if (s < 0) s = 0
+    let sq = s / x1
+    sq = sq * sq
+    sq = sq * sq
+    const perc = s * (1 - 1 / Math.sqrt(Math.sqrt(1 + sq / percolation)))
+    s = s - perc
+    const pr = pn - ps + perc
+    const a = pr * split
+    const b = pr * (1 - split)
+    for (let k = 0; k < span1; k++) u1[k] = u1[k + 1]! + ord1[k]! * a
+    u1[nh - 1] = ord1[nh - 1]! * a
+    for (let k = 0; k < span2; k++) u2[k] = u2[k + 1]! + ord2[k]! * b
+    u2[2 * nh - 1] = ord2[2 * nh - 1]! * b
+    const q9 = u1[0]!
+    const q1 = u2[0]!
     const rr = r / x3
     const exch = x2 * rr * rr * rr * Math.sqrt(rr)
     let aexch1 = exch
     if (r + q9 + exch < 0) aexch1 = -r - q9
     r = r + q9 + exch
     if (r < 0) r = 0
-    const qr = routingOutflow(r, x3)
+    let rq = r / x3
+    rq = rq * rq
+    rq = rq * rq
+    const qr = r * (1 - 1 / Math.sqrt(Math.sqrt(1 + rq)))
     r = r - qr
     let aexch2 = exch
     if (q1 + exch < 0) aexch2 = -q1
@@ -119,10 +152,10 @@ export function simulateGr4j(
       outputs[0]![j] = e
       outputs[1]![j] = p
       outputs[2]![j] = s
-      outputs[3]![j] = flux[F_PN]!
-      outputs[4]![j] = flux[F_PS]!
-      outputs[5]![j] = flux[F_AE]!
-      outputs[6]![j] = flux[F_PERC]!
+      outputs[3]![j] = pn
+      outputs[4]![j] = ps
+      outputs[5]![j] = ae
+      outputs[6]![j] = perc
       outputs[7]![j] = pr
       outputs[8]![j] = q9
       outputs[9]![j] = q1
@@ -138,6 +171,8 @@ export function simulateGr4j(
   }
   state[PROD] = s
   state[ROUT] = r
+  state.set(u1, uh1)
+  state.set(u2, off2)
 }
 
 /** Initial GR state: stores at the given fractions of X1 and X3, everything else empty. */

@@ -1,0 +1,33 @@
+/** Runs the `freshet` command as a user would, capturing its output and exit status. */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const BIN = join(ROOT, 'bin', 'freshet.js')
+
+export interface CliResult {
+  readonly status: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs `freshet args…` in `cwd` (default: the repository root). */
+export function freshet(args: readonly string[], cwd = ROOT): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** A fresh temporary folder. */
+export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'freshet-test-'))
+
+/** Writes `files` (name → content; objects become JSON) into a fresh folder and returns it. */
+export function tempFiles(files: Record<string, string | object>): string {
+  const dir = tempDir()
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content))
+  }
+  return dir
+}
