@@ -55,18 +55,27 @@ function yardstick(): { ns: number; qsum: number } | undefined {
     console.log(`yardstick: cannot compile with cc -O2 (${(e as Error).message.split('\n')[0]})`)
     return undefined
   }
-  const out = execFileSync(exe, [forcingPath, String(REPEATS), ...Array.from(params, String)], { encoding: 'utf8' })
-  const get = (k: string): number => Number(/^(\w+)=(.*)$/m.exec(out.split('\n').find((l) => l.startsWith(k + '=')) ?? '')?.[2])
+  const out = execFileSync(exe, [forcingPath, String(REPEATS), ...Array.from(params, String)], {
+    encoding: 'utf8',
+  })
+  const get = (k: string): number =>
+    Number(/^(\w+)=(.*)$/m.exec(out.split('\n').find((l) => l.startsWith(k + '=')) ?? '')?.[2])
   return { ns: get('ns_per_step'), qsum: get('qsum') }
 }
 
 const ts = tsNsPerStep()
 const c = yardstick()
 console.log(`GR4J over ${n} daily steps (L0123001), best of 5 batches of ${REPEATS} runs`)
-console.log(`  Freshet (TypeScript, V8)   ${ts.ns.toFixed(1).padStart(7)} ns/step   Σ Qsim = ${ts.qsum}`)
+console.log(
+  `  Freshet (TypeScript, V8)   ${ts.ns.toFixed(1).padStart(7)} ns/step   Σ Qsim = ${ts.qsum}`,
+)
 if (c !== undefined) {
-  console.log(`  C yardstick (cc -O2)       ${c.ns.toFixed(1).padStart(7)} ns/step   Σ Qsim = ${c.qsum}`)
-  console.log(`  ratio Freshet / C          ${(ts.ns / c.ns).toFixed(2).padStart(7)}         same flows: ${Math.abs(ts.qsum - c.qsum) <= 1e-9 * Math.abs(c.qsum) ? 'yes' : 'NO'}`)
+  console.log(
+    `  C yardstick (cc -O2)       ${c.ns.toFixed(1).padStart(7)} ns/step   Σ Qsim = ${c.qsum}`,
+  )
+  console.log(
+    `  ratio Freshet / C          ${(ts.ns / c.ns).toFixed(2).padStart(7)}         same flows: ${Math.abs(ts.qsum - c.qsum) <= 1e-9 * Math.abs(c.qsum) ? 'yes' : 'NO'}`,
+  )
 }
 console.log(`  airGR Fortran core (published for this machine class): ≈ 60 ns/step`)
 
@@ -84,14 +93,22 @@ interface CalTiming {
   evaluations: number
 }
 
-function timeCalibration(crit: 'KGE' | 'NSE', warmStart: string, start: string, end: string): CalTiming {
+function timeCalibration(
+  crit: 'KGE' | 'NSE',
+  warmStart: string,
+  start: string,
+  end: string,
+): CalTiming {
   const ws = dayIndex(warmStart)
   const s = dayIndex(start)
   const e = dayIndex(end) + 1
   const obs = qmm.slice(s, e)
   const once = (): { t: number; value: number; evaluations: number } => {
     const t0 = performance.now()
-    const r = calibrate(gr4j, forcing, { warmupStart: ws, start: s, end: e }, obs, { criterion: crit, seed: 1 })
+    const r = calibrate(gr4j, forcing, { warmupStart: ws, start: s, end: e }, obs, {
+      criterion: crit,
+      seed: 1,
+    })
     return { t: (performance.now() - t0) / 1000, value: r.value, evaluations: r.evaluations }
   }
   const first = once()
@@ -103,7 +120,9 @@ function timeCalibration(crit: 'KGE' | 'NSE', warmStart: string, start: string, 
 
 const airgr = { KGE: 0.8561214049435202, NSE: 0.7988220697162622 }
 console.log('')
-console.log('Calibration of GR4J on L0123001 (warm-up: the year before), wall time of one calibration')
+console.log(
+  'Calibration of GR4J on L0123001 (warm-up: the year before), wall time of one calibration',
+)
 const short = timeCalibration('KGE', '1989-01-01', '1990-01-01', '1999-12-31')
 const shortNse = timeCalibration('NSE', '1989-01-01', '1990-01-01', '1999-12-31')
 const full = timeCalibration('KGE', '1984-01-01', '1985-01-01', '2012-12-31')

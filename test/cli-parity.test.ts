@@ -8,38 +8,29 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseSeriesCsv, type SeriesTable } from '../src/observe/forcing-csv.ts'
-import { DATA_DIR, worstMismatch } from './support/airgr-reference.ts'
+import { DATA_DIR, readPeriodCsv, worstMismatch } from './support/airgr-reference.ts'
 import { freshet, tempFiles } from './support/cli.ts'
 
 const REL = 1e-10
 const ABS = 1e-12
 
-/** Reads a reference CSV without its text `period` column. */
-function readRefCsv(path: string): SeriesTable {
-  const text = readFileSync(path, 'utf8')
-    .split('\n')
-    .map((l) => {
-      const f = l.split(',')
-      f.splice(1, 1)
-      return f.join(',')
-    })
-    .join('\n')
-  const r = parseSeriesCsv(text, path)
-  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '))
-  return r.value
-}
-
 interface RefCase {
   readonly id: string
-  readonly dir: string
+  readonly sub: string
   readonly meta: Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 const cases: RefCase[] = []
 for (const sub of ['reference', 'reference-fortran']) {
   const dir = join(DATA_DIR, sub)
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
-    cases.push({ id: `${sub}/${f.replace(/\.json$/, '')}`, dir, meta: JSON.parse(readFileSync(join(dir, f), 'utf8')) })
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .sort()) {
+    cases.push({
+      id: `${sub}/${f.replace(/\.json$/, '')}`,
+      sub,
+      meta: JSON.parse(readFileSync(join(dir, f), 'utf8')),
+    })
   }
 }
 
@@ -54,7 +45,7 @@ function specOf(c: RefCase): Record<string, unknown> {
     warmup: { start: m.warmup.start_date, end: m.warmup.end_date },
     run: { start: m.run.start_date, end: m.run.end_date },
   }
-  if (m.Imax !== undefined) spec.interception = { imaxMm: m.Imax }
+  if (m.Imax !== undefined && m.Imax !== null) spec.interception = { imaxMm: m.Imax }
   if (String(m.model).startsWith('CemaNeige')) {
     spec.snow = { layers: m.cemaneige_setup.NLayers, hysteresis: 'CNX3' in m.param }
   }
@@ -75,8 +66,9 @@ describe.each(cases)('freshet run --all reproduces $id', (c) => {
     expect(got.dates.length).toBe(rows)
     expect(got.dates[0]).toBe(c.meta.run.start_date)
     const warm = c.meta.warmup.n as number
-    const refs: SeriesTable[] = [readRefCsv(join(c.dir, c.meta.csv as string))]
-    if (c.meta.layers_csv !== undefined) refs.push(readRefCsv(join(c.dir, c.meta.layers_csv as string)))
+    const refs: SeriesTable[] = [readPeriodCsv(`${c.sub}/${c.meta.csv as string}`)]
+    if (c.meta.layers_csv !== undefined)
+      refs.push(readPeriodCsv(`${c.sub}/${c.meta.layers_csv as string}`))
     let compared = 0
     for (const ref of refs) {
       for (const [name, values] of ref.columns) {
@@ -85,7 +77,10 @@ describe.each(cases)('freshet run --all reproduces $id', (c) => {
         expect(mine, `${name} missing from freshet's output`).toBeDefined()
         const expected = values.subarray(warm, warm + rows)
         const m = worstMismatch(mine!, expected, REL, ABS)
-        expect(m.ratio, `${name} at ${got.dates[m.at]}: ${mine![m.at]} vs ${expected[m.at]}`).toBeLessThanOrEqual(1)
+        expect(
+          m.ratio,
+          `${name} at ${got.dates[m.at]}: ${mine![m.at]} vs ${expected[m.at]}`,
+        ).toBeLessThanOrEqual(1)
         compared++
       }
     }

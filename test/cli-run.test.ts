@@ -29,7 +29,9 @@ describe('freshet run', () => {
     const ref = readReference('gr4j_L0123001_example')
     const crit = JSON.parse(r.stdout)
     for (const k of ['NSE', 'KGE', 'KGE2', 'RMSE'] as const) {
-      expect(Math.abs(crit[k] - ref.meta.criteria_run_period[k])).toBeLessThanOrEqual(1e-10 * Math.abs(ref.meta.criteria_run_period[k]))
+      expect(Math.abs(crit[k] - ref.meta.criteria_run_period[k])).toBeLessThanOrEqual(
+        1e-10 * Math.abs(ref.meta.criteria_run_period[k]),
+      )
     }
     expect(crit.n).toBe(3595)
     const parsed = parseSeriesCsv(readFileSync(out, 'utf8'), 'out.csv')
@@ -40,13 +42,20 @@ describe('freshet run', () => {
     for (const name of ref.meta.csv_columns.slice(2, -1) as string[]) {
       const got = table.columns.get(name)
       expect(got, name).toBeDefined()
-      const m = worstMismatch(got!, ref.table.columns.get(name)!.subarray(...ref.runRows), 1e-10, 1e-12)
+      const m = worstMismatch(
+        got!,
+        ref.table.columns.get(name)!.subarray(...ref.runRows),
+        1e-10,
+        1e-12,
+      )
       expect(m.ratio, name).toBeLessThanOrEqual(1)
     }
   })
 
   it('writes date,Qsim to standard output without --out', () => {
-    const dir = tempFiles({ 'spec.json': gr4jSpec({ warmup: undefined, run: { start: '1990-01-01', end: '1990-01-03' } }) })
+    const dir = tempFiles({
+      'spec.json': gr4jSpec({ warmup: undefined, run: { start: '1990-01-01', end: '1990-01-03' } }),
+    })
     const r = freshet(['run', join(dir, 'spec.json')])
     expect(r.status).toBe(0)
     const lines = r.stdout.trim().split('\n')
@@ -70,21 +79,59 @@ describe('freshet run and calibrate on bad input: one line on standard error, st
     ['unknown model', { 's.json': gr4jSpec({ model: 'GR9Z' }) }, /unknown model "GR9Z"/],
     [
       'missing column',
-      { 's.json': gr4jSpec({ forcing: 'f.csv', warmup: undefined, run: { start: '2000-01-01', end: '2000-01-02' } }), 'f.csv': 'date,precip_mm,q_mm\n2000-01-01,1,1\n2000-01-02,1,1\n' },
+      {
+        's.json': gr4jSpec({
+          forcing: 'f.csv',
+          warmup: undefined,
+          run: { start: '2000-01-01', end: '2000-01-02' },
+        }),
+        'f.csv': 'date,precip_mm,q_mm\n2000-01-01,1,1\n2000-01-02,1,1\n',
+      },
       /missing column "pet_mm"/,
     ],
-    ['run period outside the data', { 's.json': gr4jSpec({ run: { start: '1990-01-01', end: '2030-12-31' } }) }, /lies outside the forcing data \(1984-01-01\.\.2012-12-31\)/],
+    [
+      'run period outside the data',
+      { 's.json': gr4jSpec({ run: { start: '1990-01-01', end: '2030-12-31' } }) },
+      /lies outside the forcing data \(1984-01-01\.\.2012-12-31\)/,
+    ],
     [
       'non-numeric value',
-      { 's.json': gr4jSpec({ forcing: 'f.csv', warmup: undefined, run: { start: '2000-01-01', end: '2000-01-02' } }), 'f.csv': csvHead + '2000-01-01,1,abc,1\n2000-01-02,1,1,1\n' },
+      {
+        's.json': gr4jSpec({
+          forcing: 'f.csv',
+          warmup: undefined,
+          run: { start: '2000-01-01', end: '2000-01-02' },
+        }),
+        'f.csv': csvHead + '2000-01-01,1,abc,1\n2000-01-02,1,1,1\n',
+      },
       /f\.csv:2\.pet_mm: not a number: "abc"/,
     ],
-    ['parameter outside its domain', { 's.json': gr4jSpec({ params: { X1: -5, X2: 1, X3: 88, X4: 2 } }) }, /X1: production store capacity must be > 0 mm/],
-    ['missing parameter', { 's.json': gr4jSpec({ params: { X1: 250, X2: 1, X3: 88 } }) }, /params\.X4: missing/],
-    ['unknown parameter', { 's.json': gr4jSpec({ params: { X1: 250, X2: 1, X3: 88, X4: 2, X9: 1 } }) }, /params\.X9: not a parameter of GR4J/],
-    ['parameter given as text', { 's.json': gr4jSpec({ params: { X1: '250', X2: 1, X3: 88, X4: 2 } }) }, /params\.X1/],
+    [
+      'parameter outside its domain',
+      { 's.json': gr4jSpec({ params: { X1: -5, X2: 1, X3: 88, X4: 2 } }) },
+      /X1: production store capacity must be > 0 mm/,
+    ],
+    [
+      'missing parameter',
+      { 's.json': gr4jSpec({ params: { X1: 250, X2: 1, X3: 88 } }) },
+      /params\.X4: missing/,
+    ],
+    [
+      'unknown parameter',
+      { 's.json': gr4jSpec({ params: { X1: 250, X2: 1, X3: 88, X4: 2, X9: 1 } }) },
+      /params\.X9: not a parameter of GR4J/,
+    ],
+    [
+      'parameter given as text',
+      { 's.json': gr4jSpec({ params: { X1: '250', X2: 1, X3: 88, X4: 2 } }) },
+      /params\.X1/,
+    ],
     ['malformed JSON', { 's.json': '{"model": "GR4J",' }, /not valid JSON/],
-    ['missing forcing file', { 's.json': gr4jSpec({ forcing: 'nowhere.csv' }) }, /cannot read the forcing file .*nowhere\.csv: ENOENT/],
+    [
+      'missing forcing file',
+      { 's.json': gr4jSpec({ forcing: 'nowhere.csv' }) },
+      /cannot read the forcing file .*nowhere\.csv: ENOENT/,
+    ],
   ]
 
   it.each(cases)('%s', (_name, files, message) => {
@@ -107,6 +154,7 @@ describe('freshet run and calibrate on bad input: one line on standard error, st
   it('lists its commands', () => {
     const r = freshet(['--help'])
     expect(r.status).toBe(0)
-    for (const c of ['run', 'calibrate', 'demo']) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'))
+    for (const c of ['run', 'calibrate', 'demo'])
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'))
   })
 })

@@ -14,7 +14,12 @@ export interface ChartSeries {
  * y axis labelled in `unit`, and the first and last `dates` under it. Where two series share a
  * cell, the later one is drawn.
  */
-export function asciiChart(series: readonly ChartSeries[], dates: readonly string[], unit: string, height = 12): string {
+export function asciiChart(
+  series: readonly ChartSeries[],
+  dates: readonly string[],
+  unit: string,
+  height = 12,
+): string {
   const n = series[0]?.values.length ?? 0
   let max = 0
   for (const s of series) for (let i = 0; i < n; i++) if (s.values[i]! > max) max = s.values[i]!
@@ -37,6 +42,8 @@ export function asciiChart(series: readonly ChartSeries[], dates: readonly strin
   const first = dates[0] ?? ''
   const last = dates[dates.length - 1] ?? ''
   lines.push(`${' '.repeat(w + 2)}${first}${last.padStart(Math.max(0, n - first.length))}`)
-  lines.push(`${' '.repeat(w + 2)}${series.map((s) => `${s.symbol} ${s.label}`).join('   ')}   (${unit})`)
+  lines.push(
+    `${' '.repeat(w + 2)}${series.map((s) => `${s.symbol} ${s.label}`).join('   ')}   (${unit})`,
+  )
   return lines.join('\n')
 }

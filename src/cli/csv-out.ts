@@ -7,7 +7,10 @@
 export const csvNumber = (x: number): string => (Number.isNaN(x) ? '' : String(x))
 
 /** Builds CSV text from a date column and named numeric columns of equal length. */
-export function seriesCsv(dates: readonly string[], columns: readonly (readonly [string, Float64Array])[]): string {
+export function seriesCsv(
+  dates: readonly string[],
+  columns: readonly (readonly [string, Float64Array])[],
+): string {
   const parts: string[] = [['date', ...columns.map(([n]) => n)].join(',')]
   for (let i = 0; i < dates.length; i++) {
     let row = dates[i]!
@@ -18,6 +21,10 @@ export function seriesCsv(dates: readonly string[], columns: readonly (readonly 
 }
 
 /** JSON for a record of numbers, with NaN written as null (JSON has no NaN). */
-export function numbersJson(record: Readonly<Record<string, number | string | Readonly<Record<string, number>>>>): string {
-  return JSON.stringify(record, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))
+export function numbersJson(
+  record: Readonly<Record<string, number | string | Readonly<Record<string, number>>>>,
+): string {
+  return JSON.stringify(record, (_k, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? null : v,
+  )
 }

@@ -69,7 +69,9 @@ function readText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (e) {
-    throw new InputError(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+    throw new InputError(
+      `cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    )
   }
 }
 
@@ -83,27 +85,50 @@ function readJson(path: string, what: string): unknown {
 }
 
 function zodIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }))
+  return error.issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: i.message,
+  }))
 }
 
 /** Finds the index range [start, end) of the inclusive date range in the forcing's dates. */
-function periodIndices(table: SeriesTable, range: { start: string; end: string }, field: string, file: string): [number, number] {
+function periodIndices(
+  table: SeriesTable,
+  range: { start: string; end: string },
+  field: string,
+  file: string,
+): [number, number] {
   const t0 = parseStepDate(range.start)
   const t1 = parseStepDate(range.end)
-  if (Number.isNaN(t0)) fail(file, [{ path: [field, 'start'], message: `not a date: "${range.start}"` }])
-  if (Number.isNaN(t1)) fail(file, [{ path: [field, 'end'], message: `not a date: "${range.end}"` }])
-  if (t1 < t0) fail(file, [{ path: [field], message: `ends (${range.end}) before it starts (${range.start})` }])
+  if (Number.isNaN(t0))
+    fail(file, [{ path: [field, 'start'], message: `not a date: "${range.start}"` }])
+  if (Number.isNaN(t1))
+    fail(file, [{ path: [field, 'end'], message: `not a date: "${range.end}"` }])
+  if (t1 < t0)
+    fail(file, [
+      { path: [field], message: `ends (${range.end}) before it starts (${range.start})` },
+    ])
   const n = table.times.length
   const first = table.dates[0] ?? '?'
   const last = table.dates[n - 1] ?? '?'
   if (n === 0 || t0 < table.times[0]! || t1 > table.times[n - 1]!) {
-    fail(file, [{ path: [field], message: `${range.start}..${range.end} lies outside the forcing data (${first}..${last})` }])
+    fail(file, [
+      {
+        path: [field],
+        message: `${range.start}..${range.end} lies outside the forcing data (${first}..${last})`,
+      },
+    ])
   }
   const step = n >= 2 ? table.stepMs : 1
   const a = Math.round((t0 - table.times[0]!) / step)
   const b = Math.round((t1 - table.times[0]!) / step)
   if (table.times[a] !== t0 || table.times[b] !== t1) {
-    fail(file, [{ path: [field], message: `${range.start}..${range.end} does not fall on the forcing's time steps` }])
+    fail(file, [
+      {
+        path: [field],
+        message: `${range.start}..${range.end} does not fall on the forcing's time steps`,
+      },
+    ])
   }
   return [a, b + 1]
 }
@@ -112,7 +137,7 @@ function periodIndices(table: SeriesTable, range: { start: string; end: string }
  * Reads, checks and prepares the model-run file at `path`.
  * @throws InputError naming the file and field of the first problems found
  */
-export function loadModelRun(path: string, options: { requireParams: boolean }): ModelRun {
+export function loadModelRun(path: string): ModelRun {
   const raw = readJson(path, 'model-run file')
   const parsed = modelRunSchema.safeParse(raw)
   if (!parsed.success) fail(path, zodIssues(parsed.error))
@@ -157,14 +182,22 @@ export function loadModelRun(path: string, options: { requireParams: boolean }):
   const table = parsedTable.value
   const expectedStep = 86_400_000 / STEPS_PER_DAY[model.timeStep]
   if (table.times.length >= 2 && table.stepMs !== expectedStep) {
-    fail(path, [{ path: ['forcing'], message: `${model.name} is a ${model.timeStep} model but ${spec.forcing} has a time step of ${table.stepMs / 3_600_000} h` }])
+    fail(path, [
+      {
+        path: ['forcing'],
+        message: `${model.name} is a ${model.timeStep} model but ${spec.forcing} has a time step of ${table.stepMs / 3_600_000} h`,
+      },
+    ])
   }
 
   const run = periodIndices(table, spec.run, 'run', path)
   let warmup: [number, number] = [run[0], run[0]]
   if (spec.warmup !== undefined) {
     warmup = periodIndices(table, spec.warmup, 'warmup', path)
-    if (warmup[1] > run[0]) fail(path, [{ path: ['warmup'], message: 'the warm-up must end before the run period starts' }])
+    if (warmup[1] > run[0])
+      fail(path, [
+        { path: ['warmup'], message: 'the warm-up must end before the run period starts' },
+      ])
   }
 
   const columns = ['precip_mm', 'pet_mm', ...(model.needsTemperature ? ['temp_c'] : [])]
@@ -173,7 +206,12 @@ export function loadModelRun(path: string, options: { requireParams: boolean }):
     for (const [a, b] of [warmup, run]) {
       for (let i = a; i < b; i++) {
         if (!Number.isFinite(v[i])) {
-          fail(forcingPath, [{ path: [c], message: `missing value on ${table.dates[i]}, inside the ${i < run[0] ? 'warm-up' : 'run'} period` }])
+          fail(forcingPath, [
+            {
+              path: [c],
+              message: `missing value on ${table.dates[i]}, inside the ${i < run[0] ? 'warm-up' : 'run'} period`,
+            },
+          ])
         }
       }
     }
@@ -186,22 +224,45 @@ export function loadModelRun(path: string, options: { requireParams: boolean }):
   }
 
   const qObs = table.columns.get('q_mm')
-  const observed = qObs !== undefined ? qObs.slice(run[0], run[1]) : new Float64Array(run[1] - run[0]).fill(NaN)
+  const observed =
+    qObs !== undefined ? qObs.slice(run[0], run[1]) : new Float64Array(run[1] - run[0]).fill(NaN)
 
   const levels: InitialLevels = spec.initialState ?? DEFAULT_INITIAL_LEVELS
-  return { spec, model, forcing, table, areaKm2, warmup, run, levels, observed, hasObserved: qObs !== undefined }
+  return {
+    spec,
+    model,
+    forcing,
+    table,
+    areaKm2,
+    warmup,
+    run,
+    levels,
+    observed,
+    hasObserved: qObs !== undefined,
+  }
 }
 
 /**
  * The parameter vector of `run` from its `params` object, in the model's order.
  * @throws InputError for a missing or unknown parameter, or one outside the model's domain
  */
-export function paramVector(run: ModelRun, path: string, params: Readonly<Record<string, number>> | undefined): Float64Array {
+export function paramVector(
+  run: ModelRun,
+  path: string,
+  params: Readonly<Record<string, number>> | undefined,
+): Float64Array {
   const names = run.model.paramNames
-  if (params === undefined) fail(path, [{ path: ['params'], message: `missing; ${run.model.name} needs ${names.join(', ')}` }])
+  if (params === undefined)
+    fail(path, [
+      { path: ['params'], message: `missing; ${run.model.name} needs ${names.join(', ')}` },
+    ])
   const issues: Issue[] = []
   for (const k of Object.keys(params)) {
-    if (!names.includes(k)) issues.push({ path: ['params', k], message: `not a parameter of ${run.model.name} (${names.join(', ')})` })
+    if (!names.includes(k))
+      issues.push({
+        path: ['params', k],
+        message: `not a parameter of ${run.model.name} (${names.join(', ')})`,
+      })
   }
   const v = new Float64Array(names.length)
   names.forEach((n, i) => {

@@ -11,13 +11,34 @@ export function simulate(run: ModelRun, params: Float64Array, all: boolean): Sim
   const [ws, we] = run.warmup
   const [rs, re] = run.run
   if (we === rs || ws === we) {
-    return runModel(run.model, params, run.forcing, { warmupStart: ws, start: rs, end: re }, { levels: run.levels, allOutputs: all })
+    return runModel(
+      run.model,
+      params,
+      run.forcing,
+      { warmupStart: ws, start: rs, end: re },
+      { levels: run.levels, allOutputs: all },
+    )
   }
-  const warm = runModel(run.model, params, run.forcing, { start: ws, end: we }, { levels: run.levels })
-  return runModel(run.model, params, run.forcing, { start: rs, end: re }, { state: warm.state, allOutputs: all })
+  const warm = runModel(
+    run.model,
+    params,
+    run.forcing,
+    { start: ws, end: we },
+    { levels: run.levels },
+  )
+  return runModel(
+    run.model,
+    params,
+    run.forcing,
+    { start: rs, end: re },
+    { state: warm.state, allOutputs: all },
+  )
 }
 
 /** The criteria of a simulation against the run's observations, as `freshet run --out` prints them. */
-export function runCriteria(run: ModelRun, qsim: Float64Array): { NSE: number; KGE: number; KGE2: number; RMSE: number; n: number } {
+export function runCriteria(
+  run: ModelRun,
+  qsim: Float64Array,
+): { NSE: number; KGE: number; KGE2: number; RMSE: number; n: number } {
   return allCriteria(qsim, run.observed)
 }

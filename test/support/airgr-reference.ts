@@ -21,6 +21,17 @@ export function readTable(rel: string): SeriesTable {
   return r.value
 }
 
+/** Reads a reference CSV under data/catchments whose second column is the text `period`. */
+export function readPeriodCsv(rel: string): SeriesTable {
+  const text = readFileSync(join(DATA_DIR, rel), 'utf8')
+    .split('\n')
+    .map((l) => l.split(',').toSpliced(1, 1).join(','))
+    .join('\n')
+  const r = parseSeriesCsv(text, rel)
+  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '))
+  return r.value
+}
+
 export interface ReferenceRun {
   readonly meta: Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly table: SeriesTable
@@ -32,27 +43,20 @@ export interface ReferenceRun {
   readonly runRows: readonly [number, number]
 }
 
-/** Reads reference run `id` (for example `gr4j_L0123001_example`): its JSON and CSV. */
+/**
+ * Reads reference run `id` — a name in `reference/` (for example `gr4j_L0123001_example`) or a
+ * path under data/catchments without extension (`reference-fortran/gr5j_L0123001`).
+ */
 export function readReference(id: string): ReferenceRun {
-  const meta = JSON.parse(readFileSync(join(DATA_DIR, 'reference', `${id}.json`), 'utf8'))
-  const text = readFileSync(join(DATA_DIR, 'reference', `${id}.csv`), 'utf8')
-  // The `period` column is text: drop it before parsing the numbers.
-  const stripped = text
-    .split('\n')
-    .map((l) => {
-      const f = l.split(',')
-      f.splice(1, 1)
-      return f.join(',')
-    })
-    .join('\n')
-  const r = parseSeriesCsv(stripped, `${id}.csv`)
-  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '))
+  const base = id.includes('/') ? id : `reference/${id}`
+  const meta = JSON.parse(readFileSync(join(DATA_DIR, `${base}.json`), 'utf8'))
+  const table = readPeriodCsv(`${base}.csv`)
   const warmupStart = meta.warmup.start_row_1based - 1
   const runStart = meta.run.start_row_1based - 1
   const runEnd = meta.run.end_row_1based
   return {
     meta,
-    table: r.value,
+    table,
     warmupStart,
     runStart,
     runEnd,

@@ -16,7 +16,11 @@ export interface CliResult {
 
 /** Runs `freshet args…` in `cwd` (default: the repository root). */
 export function freshet(args: readonly string[], cwd = ROOT): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } })
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 

@@ -19,16 +19,26 @@ export function registerCalibrate(program: Command): void {
     .action((specPath: string, opts: { criterion: string; out?: string; seed: string }) =>
       guard(() => {
         const criterion = opts.criterion.toUpperCase()
-        if (!(['KGE', 'NSE', 'KGE2'] as string[]).includes(criterion) || !CRITERION_NAMES.includes(criterion as CriterionName)) {
+        if (
+          !(['KGE', 'NSE', 'KGE2'] as string[]).includes(criterion) ||
+          !CRITERION_NAMES.includes(criterion as CriterionName)
+        ) {
           throw new InputError(`--criterion must be KGE, NSE or KGE2, got "${opts.criterion}"`)
         }
         const seed = Number(opts.seed)
-        if (!Number.isInteger(seed)) throw new InputError(`--seed must be an integer, got "${opts.seed}"`)
-        const run = loadModelRun(specPath, { requireParams: false })
-        if (!run.hasObserved) throw new InputError(`${run.spec.forcing}: missing column "q_mm" (observed flow) needed to calibrate`)
+        if (!Number.isInteger(seed))
+          throw new InputError(`--seed must be an integer, got "${opts.seed}"`)
+        const run = loadModelRun(specPath)
+        if (!run.hasObserved)
+          throw new InputError(
+            `${run.spec.forcing}: missing column "q_mm" (observed flow) needed to calibrate`,
+          )
         let nObs = 0
         for (const v of run.observed) if (Number.isFinite(v)) nObs++
-        if (nObs < 2) throw new InputError(`${run.spec.forcing}: fewer than two observed flows in the run period`)
+        if (nObs < 2)
+          throw new InputError(
+            `${run.spec.forcing}: fewer than two observed flows in the run period`,
+          )
         const bar = progressBar(`calibrating ${run.model.name}`)
         const result = calibrate(
           run.model,
@@ -39,7 +49,8 @@ export function registerCalibrate(program: Command): void {
             criterion: criterion as CriterionName,
             seed,
             levels: run.levels,
-            onProgress: (done, total, best) => bar.update(done, total, `${criterion} ${best.toFixed(4)}`),
+            onProgress: (done, total, best) =>
+              bar.update(done, total, `${criterion} ${best.toFixed(4)}`),
           },
         )
         bar.stop()
@@ -50,7 +61,9 @@ export function registerCalibrate(program: Command): void {
           try {
             writeFileSync(opts.out, JSON.stringify(params, null, 2) + '\n')
           } catch (e) {
-            throw new InputError(`cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+            throw new InputError(
+              `cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+            )
           }
         }
         process.stdout.write(JSON.stringify(out) + '\n')

@@ -9,7 +9,15 @@ import { guard } from '../errors.ts'
 import { loadModelRun } from '../model-run-file.ts'
 import { progressBar } from '../progress.ts'
 
-const DEMO_SPEC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'data', 'demo', 'blue-river-gr4j.json')
+const DEMO_SPEC = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'data',
+  'demo',
+  'blue-river-gr4j.json',
+)
 
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : 'n/a')
 
@@ -26,7 +34,7 @@ export function registerDemo(program: Command): void {
     .action((opts: { spec: string }) =>
       guard(() => {
         const out = (s = ''): boolean => process.stdout.write(s + '\n')
-        const run = loadModelRun(opts.spec, { requireParams: false })
+        const run = loadModelRun(opts.spec)
         const basin = run.spec.basin ?? run.spec.forcing
         out(`Freshet: ${run.model.name} on ${basin}`)
         out(`calibration period ${run.spec.run.start}..${run.spec.run.end}, criterion KGE`)
@@ -37,20 +45,39 @@ export function registerDemo(program: Command): void {
           run.forcing,
           { warmupStart: run.warmup[0], start: run.run[0], end: run.run[1] },
           run.observed,
-          { criterion: 'KGE', seed: 1, levels: run.levels, onProgress: (d, t, best) => bar.update(d, t, `KGE ${best.toFixed(4)}`) },
+          {
+            criterion: 'KGE',
+            seed: 1,
+            levels: run.levels,
+            onProgress: (d, t, best) => bar.update(d, t, `KGE ${best.toFixed(4)}`),
+          },
         )
         const seconds = (performance.now() - t0) / 1000
         bar.stop()
         const names = run.model.paramNames
-        out(`parameters: ${names.map((n, i) => `${n}=${cal.params[i]!.toPrecision(6)}`).join('  ')}`)
+        out(
+          `parameters: ${names.map((n, i) => `${n}=${cal.params[i]!.toPrecision(6)}`).join('  ')}`,
+        )
         out(`${cal.evaluations} model runs in ${seconds.toFixed(3)} s`)
 
         // Check period: the years after calibration, continuing warm from the calibration run.
         const n = run.forcing.precip.length
         const checkStart = run.run[1]
         const checkEnd = Math.min(n, checkStart + 3653)
-        const calRun = runModel(run.model, cal.params, run.forcing, { warmupStart: run.warmup[0], start: run.run[0], end: run.run[1] }, { levels: run.levels })
-        const check = runModel(run.model, cal.params, run.forcing, { start: checkStart, end: checkEnd }, { state: calRun.state })
+        const calRun = runModel(
+          run.model,
+          cal.params,
+          run.forcing,
+          { warmupStart: run.warmup[0], start: run.run[0], end: run.run[1] },
+          { levels: run.levels },
+        )
+        const check = runModel(
+          run.model,
+          cal.params,
+          run.forcing,
+          { start: checkStart, end: checkEnd },
+          { state: calRun.state },
+        )
         const q = run.table.columns.get('q_mm')!
         const obsCheck = q.slice(checkStart, checkEnd)
         const c1 = allCriteria(calRun.qsim, run.observed)
@@ -58,12 +85,18 @@ export function registerDemo(program: Command): void {
         out('')
         out('period                     NSE      KGE      KGE2     RMSE (mm/day)')
         const d = run.table.dates
-        out(`calibration ${d[run.run[0]]}..${d[run.run[1] - 1]}  ${fmt(c1.NSE)}   ${fmt(c1.KGE)}   ${fmt(c1.KGE2)}   ${fmt(c1.RMSE)}`)
-        out(`check       ${d[checkStart]}..${d[checkEnd - 1]}  ${fmt(c2.NSE)}   ${fmt(c2.KGE)}   ${fmt(c2.KGE2)}   ${fmt(c2.RMSE)}`)
+        out(
+          `calibration ${d[run.run[0]]}..${d[run.run[1] - 1]}  ${fmt(c1.NSE)}   ${fmt(c1.KGE)}   ${fmt(c1.KGE2)}   ${fmt(c1.RMSE)}`,
+        )
+        out(
+          `check       ${d[checkStart]}..${d[checkEnd - 1]}  ${fmt(c2.NSE)}   ${fmt(c2.KGE)}   ${fmt(c2.KGE2)}   ${fmt(c2.RMSE)}`,
+        )
 
         // The largest observed flood of the check period, 20 days before to 40 after its peak.
         let peak = 0
-        for (let i = 1; i < obsCheck.length; i++) if (obsCheck[i]! > (obsCheck[peak] ?? -Infinity) || Number.isNaN(obsCheck[peak]!)) peak = i
+        for (let i = 1; i < obsCheck.length; i++)
+          if (obsCheck[i]! > (obsCheck[peak] ?? -Infinity) || Number.isNaN(obsCheck[peak]!))
+            peak = i
         const a = Math.max(0, peak - 20)
         const b = Math.min(obsCheck.length, peak + 40)
         out('')

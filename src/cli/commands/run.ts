@@ -16,12 +16,14 @@ export function registerRun(program: Command): void {
     .option('--all', 'write every internal flux and store, not only Qsim')
     .action((specPath: string, opts: { out?: string; all?: boolean }) =>
       guard(() => {
-        const run = loadModelRun(specPath, { requireParams: true })
+        const run = loadModelRun(specPath)
         const params = paramVector(run, specPath, run.spec.params)
         const all = opts.all === true
         const sim = simulate(run, params, all)
         const dates = run.table.dates.slice(run.run[0], run.run[1])
-        const columns: [string, Float64Array][] = all ? [...sim.series.entries()] : [['Qsim', sim.qsim]]
+        const columns: [string, Float64Array][] = all
+          ? [...sim.series.entries()]
+          : [['Qsim', sim.qsim]]
         const csv = seriesCsv(dates, columns)
         if (opts.out === undefined) {
           process.stdout.write(csv)
@@ -30,7 +32,9 @@ export function registerRun(program: Command): void {
         try {
           writeFileSync(opts.out, csv)
         } catch (e) {
-          throw new InputError(`cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+          throw new InputError(
+            `cannot write ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+          )
         }
         process.stdout.write(numbersJson(runCriteria(run, sim.qsim)) + '\n')
       }),

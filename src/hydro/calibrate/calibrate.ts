@@ -36,9 +36,9 @@ export interface CalibrationOptions {
   readonly method?: CalibrationMethod
   /**
    * Called after each model run with the runs done, the runs planned and the best criterion so
-   * far (NaN until one is finite). `done` never decreases (it grows by one with each run) and
-   * `best` never worsens; `total` is an estimate while Michel's descent runs (its length is not
-   * known ahead) and exact from then on: the last call has `done === total`.
+   * far (NaN until one is finite). `done` grows by one with each run (the last call may repeat
+   * it) and `best` never worsens. `total` is an estimate, never below `done`, since neither the
+   * descent's length nor the polish's is known ahead; the last call has `done === total`.
    */
   readonly onProgress?: (done: number, total: number, best: number) => void
   /** Parameters to hold, by name, at a real value (in the parameter's unit). */
@@ -49,13 +49,22 @@ export interface CalibrationOptions {
   readonly searchRanges?: readonly (readonly [number, number])[]
   /** Starting values of the grid screening per parameter (real, each in its unit); default airGR's. */
   readonly startGrid?: readonly (readonly number[])[]
-  /** GR5H only: use airGR's starting grid for the model with its interception store. */
+  /**
+   * GR5H only: take airGR's starting grid for the model with its interception store. Default:
+   * whether the model has one (a numeric `imaxMm`, as `createGr5h` gives it).
+   */
   readonly interception?: boolean
   /**
-   * Model runs the refinement may make (default 3 polish iterations plus 5 per free parameter:
-   * 65 for four free parameters).
+   * Most model runs the refinement's polish may make (default: enough for ten iterations, 150
+   * with four free parameters). It usually ends well before: on GR4J after one iteration,
+   * about ten runs, most of its first stencil being Michel's last one.
    */
-  readonly refineEvaluations?: number
+  readonly polishEvaluations?: number
+  /**
+   * Model runs of the refinement's DDS search (default 3 per free parameter). Raise it for a
+   * wider search of other optima; on the GR4J basins tried, even 2000 found none better.
+   */
+  readonly searchEvaluations?: number
 }
 
 /** Which step of the calibration a history row comes from. */
@@ -90,6 +99,10 @@ export interface CalibrationResult {
   }
 }
 
+/** Polish iterations the default refinement budget can pay for (the polish usually ends sooner). */
+const POLISH_ITERATIONS_CAP = 10
+/** Runs per free parameter that the default refinement keeps for DDS. */
+const SEARCH_RUNS_PER_PARAMETER = 3
 /** Descent iterations assumed for the progress estimate until the descent ends. */
 const DESCENT_ITERATIONS_ESTIMATE = 25
 
@@ -111,6 +124,11 @@ export function calibrate(
 ): CalibrationResult {
   if (!CRITERION_NAMES.includes(options.criterion))
     throw new InputError(`unknown criterion "${String(options.criterion)}"`)
+  const method = options.method ?? 'michel+refine'
+  if (method !== 'michel' && method !== 'michel+refine')
+    throw new InputError(`unknown calibration method "${String(method)}"`)
+  const seed = options.seed ?? 1
+  if (!Number.isInteger(seed)) throw new InputError(`seed must be an integer, got ${seed}`)
   const names = model.paramNames
   const n = names.length
   const transforms = transformsFor(model)
@@ -131,12 +149,9 @@ export function calibrate(
     lowerT[i] = Math.min(ta, tb)
     upperT[i] = Math.max(ta, tb)
   })
-  const grid =
-    options.startGrid ??
-    defaultStartGrid(
-      model,
-      options.interception !== undefined ? { interception: options.interception } : {},
-    )
+  const interception =
+    options.interception ?? typeof (model as { imaxMm?: unknown }).imaxMm === 'number'
+  const grid = options.startGrid ?? defaultStartGrid(model, { interception })
   checkShape('startGrid', grid, n, -1)
 
   const objective = bindModelObjective(model, forcing, period, obs, options.criterion, {
@@ -145,13 +160,19 @@ export function calibrate(
     ...(options.levels !== undefined ? { levels: options.levels } : {}),
   })
   const mult = objective.multiplier
-  const method = options.method ?? 'michel+refine'
-  const refineBudget =
-    method === 'michel'
-      ? 0
-      : (options.refineEvaluations ?? 3 * polishIterationRuns(nFree) + 5 * nFree)
-  if (!(Number.isInteger(refineBudget) && refineBudget >= 0))
-    throw new InputError(`refineEvaluations must be a whole number ≥ 0, got ${refineBudget}`)
+  const polishRuns = wholeNumber(
+    'polishEvaluations',
+    options.polishEvaluations ?? POLISH_ITERATIONS_CAP * polishIterationRuns(nFree),
+  )
+  const searchRuns = wholeNumber(
+    'searchEvaluations',
+    options.searchEvaluations ?? SEARCH_RUNS_PER_PARAMETER * nFree,
+  )
+  const refining = method !== 'michel' && polishRuns + searchRuns > 0
+  // Runs the refinement is expected to make, for progress: one polish iteration and the search.
+  const refineEstimate = refining
+    ? Math.min(polishRuns, polishIterationRuns(nFree)) + searchRuns
+    : 0
 
   // Every model run goes through here: a cache (points already run are answered without a
   // run, as the refinement's first stencil mostly is), the run count, and progress.
@@ -181,8 +202,8 @@ export function calibrate(
       if (loss < bestLoss) bestLoss = loss
       if (options.onProgress !== undefined) {
         if (!descentDone) descentRuns = Math.max(descentRuns, runs - gridSize + 2 * nFree + 1)
-        const total = (descentDone ? michelRuns : gridSize + descentRuns) + refineBudget
-        lastTotal = Math.max(total, runs)
+        const total = (descentDone ? michelRuns : gridSize + descentRuns) + refineEstimate
+        lastTotal = Math.max(total, descentDone && refining ? runs + 1 : runs)
         options.onProgress(runs, lastTotal, bestLoss === Infinity ? NaN : mult * bestLoss)
       }
       return loss
@@ -212,13 +233,14 @@ export function calibrate(
       options.onProgress(runs, runs, mult * loss)
     return { params, value: mult * loss, evaluations: runs, history, michel }
   }
-  if (refineBudget === 0) return finish(m.best.real, m.best.loss)
+  if (!refining) return finish(m.best.real, m.best.loss)
 
-  const rng = seededRng(options.seed ?? 1)
+  const rng = seededRng(seed)
   const best = refine(problem, m.best.t, m.best.loss, {
-    budget: refineBudget,
+    polishRuns,
+    searchRuns,
     step: m.lastPace,
-    minStep: m.lastPace / 8,
+    minStep: m.lastPace / 4,
     rng,
     runs: () => runs,
     onImprove: (t, loss) =>
@@ -229,6 +251,13 @@ export function calibrate(
       }),
   })
   return finish(realOf(problem, best.t, new Float64Array(n)), best.loss)
+}
+
+/** `v` when it is a whole number ≥ 0. @throws InputError otherwise */
+function wholeNumber(what: string, v: number): number {
+  if (!(Number.isInteger(v) && v >= 0))
+    throw new InputError(`${what} must be a whole number ≥ 0, got ${v}`)
+  return v
 }
 
 /** Which parameters are free, and the real values of the fixed ones (NaN for free ones). */

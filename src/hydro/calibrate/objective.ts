@@ -31,8 +31,9 @@ export interface SearchProblem {
   readonly upperT: Float64Array
   /**
    * The loss of real parameters `real` (each in its unit; fixed ones already set): smaller is
-   * better, NaN when the model cannot run them or the criterion cannot be computed. Each call is
-   * one model run. `real` is read, not kept.
+   * better, NaN when the model cannot run them or the criterion cannot be computed. Each call
+   * runs the model once, unless the implementation answers a point it has seen from a cache.
+   * `real` is read, not kept.
    */
   lossOfReal(real: Float64Array): number
 }
@@ -104,12 +105,13 @@ export function bindModelObjective(
     throw new InputError(`only ${bound.nObs} usable observations in the run period`)
   const fast =
     (options.transform ?? 'none') === 'none'
-      ? bindUntransformed(name, obs, options.epsilon ?? 0)
+      ? bindUntransformedCriterion(name, obs, options.epsilon ?? 0)
       : null
   const levels = options.levels ?? DEFAULT_INITIAL_LEVELS
-  const qsim = new Float64Array(len)
-  const qwarm = new Float64Array(period.start - warm)
-  const start = period.start
+  // One simulate call over warm-up and run together (the run part is the same to the bit as
+  // a separate run from the warm-up's end state): it saves the kernel's per-call set-up.
+  const qall = new Float64Array(period.end - warm)
+  const qsim = qall.subarray(period.start - warm)
   const end = period.end
   return {
     multiplier: higherIsBetter(name) ? -1 : 1,
@@ -117,8 +119,7 @@ export function bindModelObjective(
     criterion(real: Float64Array): number {
       if (model.checkParams(real).length > 0) return NaN
       const state = model.initialState(real, levels)
-      if (warm < start) model.simulate(real, forcing, state, warm, start, qwarm, null)
-      model.simulate(real, forcing, state, start, end, qsim, null)
+      model.simulate(real, forcing, state, warm, end, qall, null)
       const v = fast === null ? NaN : fast(qsim)
       // The fast path declines (NaN) when a simulated value is not finite: the bound criterion
       // then drops those steps as it always does.
@@ -128,13 +129,15 @@ export function bindModelObjective(
 }
 
 /**
- * The criterion of untransformed flows, computed as `bindCriterion` does and to the same bits
- * (same pairs of steps, same compensated means, same sums in the same order), but with
- * everything that depends on the observations alone computed once: it costs a quarter of the
- * general path, which copies and transforms both series on every call. A test holds the two
- * equal. Returns NaN, to defer to the general path, when a simulated value is not finite.
+ * Criterion `name` of untransformed flows (plus `epsilon`, in the flows' unit) against `obs`,
+ * computed as `bindCriterion` does and to the same bits (same pairs of steps, same compensated
+ * means, same sums in the same order), but with everything that depends on the observations
+ * alone computed once: a call costs a fraction of the general path, which copies and
+ * transforms both series every time. A test holds the two equal. The returned function gives
+ * NaN, to defer to the general path, when a simulated value paired with an observation is not
+ * finite; it reads `sim` (aligned with `obs`) and keeps nothing of it.
  */
-function bindUntransformed(
+export function bindUntransformedCriterion(
   name: CriterionName,
   obs: Float64Array,
   epsilon: number,

@@ -7,15 +7,20 @@
  *    each of the m active parameters, and up each pair of them) gives the gradient and the full
  *    Hessian of a quadratic model by finite differences; one more run tries the model's Newton
  *    step (regularised until positive definite, no longer than a trust radius). The best point
- *    seen becomes the new centre. When an iteration gains less than {@link POLISH_TOLERANCE},
- *    h and the radius halve, down to a floor. Michel's last iteration already ran the axis
- *    steps at its last pace, so the first stencil mostly comes from the cache.
+ *    seen becomes the new centre; a step that paid off at the full radius is followed by one
+ *    twice as long. The polish ends when an uncut Newton step gains at least half what the
+ *    model promised (the point is at the model's minimum), when an iteration gains less than
+ *    {@link POLISH_TOLERANCE} with h at its floor (h and the radius halve each time that
+ *    happens above it), or when the budget cannot pay for another iteration. It starts with
+ *    h = Michel's last pace: Michel's last iteration ran the axis steps already, so the first
+ *    stencil mostly comes from the cache. On the GR4J basins tried, it ends after its first
+ *    Newton step, which brings nearly all the gain.
  * 2. **Dynamically dimensioned search** (DDS, Tolson & Shoemaker 2007, Water Resour. Res. 43,
- *    W01413), seeded, with the rest of the budget: from the best point, each free parameter is
+ *    W01413), seeded, for its own budget of N runs: from the best point, each free parameter is
  *    perturbed with probability 1 − ln(i)/ln(N) (at least one is) by a normal step of
  *    {@link DDS_R} times its range, reflected at the bounds; a better candidate becomes the
- *    best point, and is polished again while budget remains. Its long steps look for better
- *    optima away from the polished one.
+ *    best point and is polished again while the polish has budget left. Its long steps look for
+ *    better optima away from the polished one.
  *
  * Losses are minimised; NaN never improves.
  */
@@ -26,14 +31,16 @@ import { lossOfTransformed } from './objective.ts'
 /** DDS perturbation size as a fraction of each parameter's range (Tolson & Shoemaker 2007). */
 export const DDS_R = 0.2
 /** A polish iteration that gains less than this (in loss units) counts as converged. */
-export const POLISH_TOLERANCE = 1e-9
+export const POLISH_TOLERANCE = 1e-7
 
 export interface RefineOptions {
-  /** Model runs the refinement may make. */
-  readonly budget: number
+  /** Most model runs the polish may make, over all its rounds (it usually ends sooner). */
+  readonly polishRuns: number
+  /** Model runs of the DDS search. */
+  readonly searchRuns: number
   /** Initial finite-difference step of the polish (transformed units, −). */
   readonly step: number
-  /** The polish stops once its step falls below this (transformed units, −). */
+  /** The polish never uses a step below this (transformed units, −). */
   readonly minStep: number
   /** Source of the DDS perturbations. */
   readonly rng: Rng & { normal(): number }
@@ -61,8 +68,6 @@ export function refine(
 ): RefineResult {
   const { n, free, lowerT: lo, upperT: hi } = problem
   const scratch = new Float64Array(n)
-  const runs0 = options.runs()
-  const left = (): number => options.budget - (options.runs() - runs0)
   const best = { t: Float64Array.from(t0), loss: loss0 }
   const f = (t: Float64Array): number => {
     const v = lossOfTransformed(problem, t, scratch)
@@ -74,16 +79,23 @@ export function refine(
     }
     return loss
   }
+  let polishLeft = options.polishRuns
+  const polishBest = (): void => {
+    const start = options.runs()
+    const left = (): number => polishLeft - (options.runs() - start)
+    polish(problem, f, best, options.step, options.minStep, left)
+    polishLeft -= options.runs() - start
+  }
 
-  polish(problem, f, best, options.step, options.minStep, left)
+  polishBest()
   let polished = best.loss
-
   const freeIdx: number[] = []
   for (let j = 0; j < n; j++) if (free[j]) freeIdx.push(j)
-  const total = left()
+  const total = options.searchRuns
   const x = new Float64Array(n)
+  let searched = 0
   // The cap on draws only guards against a cache answering every candidate (no run made).
-  for (let i = 1; left() > 0 && freeIdx.length > 0 && i <= 100 * total; i++) {
+  for (let i = 1; searched < total && freeIdx.length > 0 && i <= 100 * total; i++) {
     const p = 1 - Math.log(i) / Math.log(Math.max(total, 2))
     x.set(best.t)
     let perturbed = 0
@@ -97,9 +109,11 @@ export function refine(
         freeIdx[Math.min(freeIdx.length - 1, Math.floor(options.rng.next() * freeIdx.length))]!
       x[j] = perturb(x[j]!, lo[j]!, hi[j]!, options.rng)
     }
+    const before = options.runs()
     f(x)
+    searched += options.runs() - before
     if (best.loss < polished) {
-      polish(problem, f, best, options.step, options.minStep, left)
+      polishBest()
       polished = best.loss
     }
   }
@@ -164,29 +178,56 @@ function polish(
         hess[l * m + k] = c
       }
     }
+    let reachedModelMinimum = false
     if (allFinite(g) && allFinite(hess)) {
       const d = newtonStep(hess, g, m)
       let norm = 0
       for (let k = 0; k < m; k++) norm = Math.max(norm, Math.abs(d[k]!))
       if (norm > 0) {
-        const scale = norm > radius ? radius / norm : 1
-        y.set(x)
-        for (let k = 0; k < m; k++) {
-          const i = active[k]!
-          const v = x[i]! + scale * d[k]!
-          y[i] = v < lo[i]! ? lo[i]! : v > hi[i]! ? hi[i]! : v
+        // The Newton step, cut to the trust radius; while a step pays off, the next one along
+        // the same direction is twice as long (long valleys are walked without rebuilding the
+        // model, which costs a whole stencil).
+        let scale = norm > radius ? radius / norm : 1
+        for (let tries = 0; tries < 30 && left() > 0; tries++) {
+          y.set(x)
+          for (let k = 0; k < m; k++) {
+            const i = active[k]!
+            const v = x[i]! + scale * d[k]!
+            y[i] = v < lo[i]! ? lo[i]! : v > hi[i]! ? hi[i]! : v
+          }
+          const before = best.loss
+          f(y)
+          if (tries === 0 && scale === 1) {
+            // An uncut step that gained at least half what the model promised: the model is
+            // good and the point is at its minimum; another stencil would find next to nothing.
+            const promised = modelDecrease(hess, g, d, m)
+            reachedModelMinimum = promised > 0 && before - best.loss >= 0.5 * promised
+          }
+          if (!(best.loss < before) || scale * norm < radius) break
+          scale *= 2
+          radius = scale * norm
         }
-        const before = best.loss
-        f(y)
-        // A full-radius step that paid off suggests the minimum lies further: widen the radius.
-        if (best.loss < before && scale < 1) radius *= 2
       }
     }
+    if (reachedModelMinimum) return
     if (!(fx - best.loss > POLISH_TOLERANCE)) {
+      // Converged at this scale: one more look at a finer one, unless that was it already.
+      if (h / 2 < minStep) return
       h /= 2
       radius /= 2
     }
   }
+}
+
+/** Decrease −(g·d + ½ dᵀHd) that the quadratic model predicts for step `d`. */
+function modelDecrease(hess: Float64Array, g: Float64Array, d: Float64Array, m: number): number {
+  let lin = 0
+  let quad = 0
+  for (let i = 0; i < m; i++) {
+    lin += g[i]! * d[i]!
+    for (let j = 0; j < m; j++) quad += d[i]! * hess[i * m + j]! * d[j]!
+  }
+  return -(lin + 0.5 * quad)
 }
 
 function allFinite(a: Float64Array): boolean {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { readReference } from '../../../test/support/airgr-reference.ts'
-import { allCriteria, bindCriterion, kge, kge2, nse, parseFlowTransform, rmse } from './efficiency.ts'
+import {
+  allCriteria,
+  bindCriterion,
+  kge,
+  kge2,
+  nse,
+  parseFlowTransform,
+  rmse,
+} from './efficiency.ts'
 
 const close = (a: number, b: number, rel = 1e-10): void => {
   expect(Math.abs(a - b), `${a} vs ${b}`).toBeLessThanOrEqual(rel * Math.abs(b) + 1e-15)
@@ -26,7 +34,7 @@ describe.each([
     expect(all.n).toBe(c.n_obs_used)
   })
 
-  it('give airGR\'s KGE and KGE′ components', () => {
+  it("give airGR's KGE and KGE′ components", () => {
     const k = kge(sim, obs)
     close(k.r, c.KGE_components.r)
     close(k.alpha, c.KGE_components.alpha)

@@ -53,7 +53,12 @@ export function parseFlowTransform(s: string): FlowTransform | undefined {
  * Applies a flow transformation in place to `x`.
  * @param boxcoxShift for Box–Cox, (0.01·mean(obs))^¼ as airGR uses; ignored otherwise
  */
-function transformInPlace(x: Float64Array, t: FlowTransform, epsilon: number | undefined, boxcoxShift: number): void {
+function transformInPlace(
+  x: Float64Array,
+  t: FlowTransform,
+  epsilon: number | undefined,
+  boxcoxShift: number,
+): void {
   const eps = epsilon !== undefined && t !== 'boxcox' ? epsilon : 0
   for (let i = 0; i < x.length; i++) {
     const v = x[i]! + eps
@@ -124,7 +129,11 @@ export interface BoundCriterion {
  * Binds criterion `name` to observations `obs` (flow per step; NaN where missing).
  * @throws Error when `name` is unknown
  */
-export function bindCriterion(name: CriterionName, obs: Float64Array, options: CriterionOptions = {}): BoundCriterion {
+export function bindCriterion(
+  name: CriterionName,
+  obs: Float64Array,
+  options: CriterionOptions = {},
+): BoundCriterion {
   const t = options.transform ?? 'none'
   const o = Float64Array.from(obs)
   const shift = t === 'boxcox' ? boxcoxShift(obs) : 0
@@ -134,7 +143,8 @@ export function bindCriterion(name: CriterionName, obs: Float64Array, options: C
   let nObs = 0
   for (let i = 0; i < o.length; i++) if (Number.isFinite(o[i])) nObs++
   const evaluate = (raw: Float64Array): number => {
-    if (raw.length !== o.length) throw new Error(`simulation has ${raw.length} steps, observations ${o.length}`)
+    if (raw.length !== o.length)
+      throw new Error(`simulation has ${raw.length} steps, observations ${o.length}`)
     sim.set(raw)
     transformInPlace(sim, t, options.epsilon, shift)
     let n = 0
@@ -155,7 +165,13 @@ interface Computed {
   readonly n: number
 }
 
-function criterionAt(name: CriterionName, sim: Float64Array, obs: Float64Array, idx: Int32Array, n: number): Computed {
+function criterionAt(
+  name: CriterionName,
+  sim: Float64Array,
+  obs: Float64Array,
+  idx: Int32Array,
+  n: number,
+): Computed {
   const none = { value: NaN, r: NaN, alpha: NaN, beta: NaN, gamma: NaN, n }
   if (n === 0 || (n === 1 && name !== 'RMSE' && name !== 'NSE')) return none
   const mo = sumAt(obs, idx, n) / n
@@ -181,7 +197,8 @@ function criterionAt(name: CriterionName, sim: Float64Array, obs: Float64Array, 
       return { ...none, value: sso === 0 ? (sse === 0 ? 1 : NaN) : 1 - sse / sso }
     case 'KGE':
     case 'KGE2': {
-      const r = sos === 0 ? (sso === 0 && sss === 0 ? 1 : 0) : sos / (Math.sqrt(sso) * Math.sqrt(sss))
+      const r =
+        sos === 0 ? (sso === 0 && sss === 0 ? 1 : 0) : sos / (Math.sqrt(sso) * Math.sqrt(sss))
       const alpha = sss === 0 && sso === 0 ? 1 : Math.sqrt(sss / (n - 1)) / Math.sqrt(sso / (n - 1))
       const beta = ms === 0 && mo === 0 ? 1 : ms / mo
       const cvs = Math.sqrt(sss / (n - 1)) / ms
@@ -194,8 +211,13 @@ function criterionAt(name: CriterionName, sim: Float64Array, obs: Float64Array, 
   }
 }
 
-function pairs(sim: Float64Array, obs: Float64Array, options: CriterionOptions): { s: Float64Array; o: Float64Array; idx: Int32Array; n: number } {
-  if (sim.length !== obs.length) throw new Error(`simulation has ${sim.length} steps, observations ${obs.length}`)
+function pairs(
+  sim: Float64Array,
+  obs: Float64Array,
+  options: CriterionOptions,
+): { s: Float64Array; o: Float64Array; idx: Int32Array; n: number } {
+  if (sim.length !== obs.length)
+    throw new Error(`simulation has ${sim.length} steps, observations ${obs.length}`)
   const t = options.transform ?? 'none'
   const o = Float64Array.from(obs)
   const s = Float64Array.from(sim)
@@ -204,7 +226,8 @@ function pairs(sim: Float64Array, obs: Float64Array, options: CriterionOptions):
   transformInPlace(s, t, options.epsilon, shift)
   const idx = new Int32Array(o.length)
   let n = 0
-  for (let i = 0; i < o.length; i++) if (Number.isFinite(o[i]) && Number.isFinite(s[i])) idx[n++] = i
+  for (let i = 0; i < o.length; i++)
+    if (Number.isFinite(o[i]) && Number.isFinite(s[i])) idx[n++] = i
   return { s, o, idx, n }
 }
 
@@ -222,7 +245,11 @@ export function nse(sim: Float64Array, obs: Float64Array, options: CriterionOpti
  * Kling–Gupta efficiency 1 − √((r−1)² + (α−1)² + (β−1)²) with α = sd(sim)/sd(obs) (sample
  * standard deviations) and β = mean(sim)/mean(obs) (Gupta et al. 2009) (−, best 1).
  */
-export function kge(sim: Float64Array, obs: Float64Array, options: CriterionOptions = {}): KgeComponents {
+export function kge(
+  sim: Float64Array,
+  obs: Float64Array,
+  options: CriterionOptions = {},
+): KgeComponents {
   const p = pairs(sim, obs, options)
   return criterionAt('KGE', p.s, p.o, p.idx, p.n)
 }
@@ -231,7 +258,11 @@ export function kge(sim: Float64Array, obs: Float64Array, options: CriterionOpti
  * Modified Kling–Gupta efficiency KGE′ = 1 − √((r−1)² + (γ−1)² + (β−1)²) with γ the ratio of
  * coefficients of variation (Kling, Fuchs & Paulin 2012) (−, best 1).
  */
-export function kge2(sim: Float64Array, obs: Float64Array, options: CriterionOptions = {}): KgeComponents {
+export function kge2(
+  sim: Float64Array,
+  obs: Float64Array,
+  options: CriterionOptions = {},
+): KgeComponents {
   const p = pairs(sim, obs, options)
   return criterionAt('KGE2', p.s, p.o, p.idx, p.n)
 }

@@ -58,7 +58,10 @@ function storage(state: Float64Array, nh: number): number {
 }
 
 const hourly = readTable('inputs/L0123001_hourly_derived.csv')
-const hourlyForcing = { precip: hourly.columns.get('precip_mm')!, pet: hourly.columns.get('pet_mm')! }
+const hourlyForcing = {
+  precip: hourly.columns.get('precip_mm')!,
+  pet: hourly.columns.get('pet_mm')!,
+}
 
 const balance = { inflow: 'Precip', losses: ['AE', 'Qsim'], exchange: 'AExch' }
 const CASES: Case[] = [
@@ -68,7 +71,13 @@ const CASES: Case[] = [
   { model: gr6j, ...balance, stores: ['Prod', 'Rout'], nh: 20, forcing },
   { model: gr4h, ...balance, stores: ['Prod', 'Rout'], nh: 480, forcing: hourlyForcing },
   { model: gr5h, ...balance, stores: ['Prod', 'Rout'], nh: 480, forcing: hourlyForcing },
-  { model: createGr5h({ imaxMm: 2.5 }), ...balance, stores: ['Prod', 'Rout', 'Interc'], nh: 480, forcing: hourlyForcing },
+  {
+    model: createGr5h({ imaxMm: 2.5 }),
+    ...balance,
+    stores: ['Prod', 'Rout', 'Interc'],
+    nh: 480,
+    forcing: hourlyForcing,
+  },
 ]
 
 const arbParams = (model: ModelDefinition): fc.Arbitrary<Float64Array> =>
@@ -81,35 +90,49 @@ const arbParams = (model: ModelDefinition): fc.Arbitrary<Float64Array> =>
     )
     .map((v) => Float64Array.from(v))
 
-describe.each(CASES)('$model.name invariants', ({ model, inflow, losses, exchange, stores, nh, forcing }) => {
-  it('closes the water balance to 1e-9 of total precipitation and keeps every store ≥ 0', () => {
-    fc.assert(
-      fc.property(arbParams(model), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (params, f1, f2) => {
-        const levels = { productionStoreFraction: f1, routingStoreFraction: f2 }
-        const start = model.initialState(params, levels)
-        const run = runModel(model, params, forcing, { start: 0, end: forcing.precip.length }, { levels, allOutputs: true })
-        const sum = (name: string): number => {
-          let s = 0
-          for (const v of run.series.get(name)!) s += v
-          return s
-        }
-        const dS = storage(run.state, nh) - storage(start, nh)
-        const p = sum(inflow)
-        let balance = p + sum(exchange) - dS
-        for (const l of losses) balance -= sum(l)
-        expect(Math.abs(balance)).toBeLessThanOrEqual(1e-9 * p)
-        for (const s of stores) {
-          let min = Infinity
-          for (const v of run.series.get(s)!) min = Math.min(min, v)
-          expect(min, s).toBeGreaterThanOrEqual(0)
-        }
-        for (const l of losses) {
-          let min = Infinity
-          for (const v of run.series.get(l)!) min = Math.min(min, v)
-          expect(min, l).toBeGreaterThanOrEqual(0)
-        }
-      }),
-      { seed: SEED, numRuns: 40 },
-    )
-  })
-})
+describe.each(CASES)(
+  '$model.name invariants',
+  ({ model, inflow, losses, exchange, stores, nh, forcing }) => {
+    it('closes the water balance to 1e-9 of total precipitation and keeps every store ≥ 0', () => {
+      fc.assert(
+        fc.property(
+          arbParams(model),
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          (params, f1, f2) => {
+            const levels = { productionStoreFraction: f1, routingStoreFraction: f2 }
+            const start = model.initialState(params, levels)
+            const run = runModel(
+              model,
+              params,
+              forcing,
+              { start: 0, end: forcing.precip.length },
+              { levels, allOutputs: true },
+            )
+            const sum = (name: string): number => {
+              let s = 0
+              for (const v of run.series.get(name)!) s += v
+              return s
+            }
+            const dS = storage(run.state, nh) - storage(start, nh)
+            const p = sum(inflow)
+            let balance = p + sum(exchange) - dS
+            for (const l of losses) balance -= sum(l)
+            expect(Math.abs(balance)).toBeLessThanOrEqual(1e-9 * p)
+            for (const s of stores) {
+              let min = Infinity
+              for (const v of run.series.get(s)!) min = Math.min(min, v)
+              expect(min, s).toBeGreaterThanOrEqual(0)
+            }
+            for (const l of losses) {
+              let min = Infinity
+              for (const v of run.series.get(l)!) min = Math.min(min, v)
+              expect(min, l).toBeGreaterThanOrEqual(0)
+            }
+          },
+        ),
+        { seed: SEED, numRuns: 40 },
+      )
+    })
+  },
+)

@@ -23,11 +23,12 @@ const PLAIN: Readonly<Record<'GR4J' | 'GR5J' | 'GR6J' | 'GR4H' | 'GR5H', ModelDe
 }
 
 /** Daily models that CemaNeige can feed, by the name of the coupled model. */
-const SNOW: Readonly<Record<'CemaNeigeGR4J' | 'CemaNeigeGR5J' | 'CemaNeigeGR6J', ModelDefinition>> = {
-  CemaNeigeGR4J: gr4j,
-  CemaNeigeGR5J: gr5j,
-  CemaNeigeGR6J: gr6j,
-}
+const SNOW: Readonly<Record<'CemaNeigeGR4J' | 'CemaNeigeGR5J' | 'CemaNeigeGR6J', ModelDefinition>> =
+  {
+    CemaNeigeGR4J: gr4j,
+    CemaNeigeGR5J: gr5j,
+    CemaNeigeGR6J: gr6j,
+  }
 
 export const MODEL_NAMES = [...Object.keys(PLAIN), ...Object.keys(SNOW)] as readonly string[]
 
@@ -59,14 +60,23 @@ export const isModelName = (name: string): boolean => MODEL_NAMES.includes(name)
 export function createModel(name: string, options: ModelOptions = {}): Result<ModelDefinition> {
   const issues: Issue[] = []
   if (!isModelName(name)) {
-    return fail([{ path: ['model'], message: `unknown model "${name}"; known models: ${MODEL_NAMES.join(', ')}` }])
+    return fail([
+      {
+        path: ['model'],
+        message: `unknown model "${name}"; known models: ${MODEL_NAMES.join(', ')}`,
+      },
+    ])
   }
   if (options.interception !== undefined && name !== 'GR5H') {
-    issues.push({ path: ['interception'], message: `only GR5H has an interception store, not ${name}` })
+    issues.push({
+      path: ['interception'],
+      message: `only GR5H has an interception store, not ${name}`,
+    })
   }
   const gr = SNOW[name as keyof typeof SNOW]
   if (gr === undefined) {
-    if (options.snow !== undefined) issues.push({ path: ['snow'], message: `${name} has no snow module; use CemaNeige${name}` })
+    if (options.snow !== undefined)
+      issues.push({ path: ['snow'], message: `${name} has no snow module; use CemaNeige${name}` })
     if (issues.length > 0) return fail(issues)
     if (name === 'GR5H' && options.interception !== undefined) {
       return guarded(() => createGr5h({ imaxMm: options.interception!.imaxMm }), 'interception')
@@ -74,7 +84,10 @@ export function createModel(name: string, options: ModelOptions = {}): Result<Mo
     return ok(PLAIN[name as keyof typeof PLAIN])
   }
   if (options.hypsometry === undefined) {
-    issues.push({ path: ['basin', 'hypso_m'], message: `${name} needs the basin's hypsometric curve (101 elevations in m)` })
+    issues.push({
+      path: ['basin', 'hypso_m'],
+      message: `${name} needs the basin's hypsometric curve (101 elevations in m)`,
+    })
   }
   if (issues.length > 0) return fail(issues)
   const snow = options.snow ?? { layers: 5, hysteresis: false }
@@ -84,7 +97,9 @@ export function createModel(name: string, options: ModelOptions = {}): Result<Mo
         layers: snow.layers,
         hysteresis: snow.hysteresis,
         hypsometry: options.hypsometry!,
-        ...(snow.meanAnnualSolidPrecipMm !== undefined ? { meanAnnualSolidPrecipMm: snow.meanAnnualSolidPrecipMm } : {}),
+        ...(snow.meanAnnualSolidPrecipMm !== undefined
+          ? { meanAnnualSolidPrecipMm: snow.meanAnnualSolidPrecipMm }
+          : {}),
       }),
     'snow',
   )

@@ -192,6 +192,14 @@ function checkContents(nodes: readonly SubBasin[], options: NetworkOptions, issu
           path: ['states', node.id],
           message: `the reach of "${node.id}" has a state of ${size} values, got ${saved.length}`,
         })
+      else if (saved !== undefined && size >= 0) {
+        const bad = saved.findIndex((v) => !(v >= 0 && v < Infinity))
+        if (bad >= 0)
+          issues.push({
+            path: ['states', node.id, bad],
+            message: `must be a finite number ≥ 0, got ${saved[bad]}`,
+          })
+      }
     }
   }
   for (const id of options.states?.keys() ?? []) {
@@ -203,7 +211,8 @@ function checkContents(nodes: readonly SubBasin[], options: NetworkOptions, issu
 /**
  * Every problem that keeps {@link routeNetwork} from running on `nodes`: the structural ones of
  * {@link topologicalOrder}, then a bad step, areas, local flows (unequal lengths, values not
- * finite or negative), reach parameters and saved states of the wrong size or for unknown nodes.
+ * finite or negative), reach parameters, and saved states of the wrong size, with values not
+ * finite or negative, or for unknown nodes or outlets.
  */
 export function checkNetwork(nodes: readonly SubBasin[], options: NetworkOptions): Issue[] {
   const issues: Issue[] = []

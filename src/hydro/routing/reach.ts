@@ -67,22 +67,23 @@ export function checkReach(
     case 'none':
       return []
     case 'muskingum': {
-      const issues: Issue[] = []
       const kOk = Number.isFinite(reach.kHours) && reach.kHours >= 0
+      const xOk = reach.x >= 0 && reach.x <= 0.5
+      const issues: Issue[] = []
       if (!kOk)
         issues.push({
           path: [...path, 'kHours'],
           message: `must be a finite number ≥ 0, got ${reach.kHours}`,
         })
-      // With a bad K, check X alone (K = 0 has no stability condition).
-      const kSteps = kOk ? hoursToSteps(reach.kHours, stepSeconds) : 0
-      const at = kSteps > 0 ? `K = ${reach.kHours} h at a step of ${stepSeconds} s: ` : ''
-      for (const i of checkMuskingum(kSteps, reach.x))
-        issues.push({
-          path: [...path, i.path[0] === 'k' ? 'kHours' : 'x'],
-          message: at + i.message,
-        })
-      return issues
+      if (!xOk)
+        issues.push({ path: [...path, 'x'], message: `must lie in [0, 0.5], got ${reach.x}` })
+      if (!kOk || !xOk) return issues
+      // What is left depends on the step: say it in the caller's units.
+      const at = `K = ${reach.kHours} h at a step of ${stepSeconds} s: `
+      return checkMuskingum(hoursToSteps(reach.kHours, stepSeconds), reach.x).map((i) => ({
+        path: [...path, i.path[0] === 'k' ? 'kHours' : 'x'],
+        message: at + i.message,
+      }))
     }
     case 'lag-route': {
       const issues: Issue[] = []

@@ -6,9 +6,9 @@ import {
   readReference,
   readTable,
   worstMismatch,
+  readPeriodCsv,
 } from '../../../../test/support/airgr-reference.ts'
 import { InputError } from '../../../core/errors.ts'
-import { parseSeriesCsv } from '../../../observe/forcing-csv.ts'
 import { GR4J_OUTPUTS, gr4j } from '../gr4j/run.ts'
 import { PROD, ROUT, UH1, uh2Offset } from '../gr4j/state.ts'
 import { runModel } from '../run-model.ts'
@@ -19,17 +19,6 @@ import { SNOW_HYST_OUTPUTS, SNOW_OUTPUTS } from './run.ts'
 
 const REL = 1e-10
 const ABS = 1e-12
-
-/** Reads a reference CSV whose second column is the text `period`. */
-function readPeriodCsv(rel: string) {
-  const text = readFileSync(join(DATA_DIR, rel), 'utf8')
-    .split('\n')
-    .map((l) => l.split(',').toSpliced(1, 1).join(','))
-    .join('\n')
-  const r = parseSeriesCsv(text, rel)
-  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '))
-  return r.value
-}
 
 const input = readTable('inputs/L0123002.csv')
 const basin = JSON.parse(readFileSync(join(DATA_DIR, 'inputs/L0123002_basin.json'), 'utf8'))
@@ -213,7 +202,7 @@ describe('CemaNeigeGR4J (original) against airGR reference cemaneige_gr4j_L01230
 
 describe('CemaNeigeGR4J with the linear hysteresis against airGR Fortran (reference-fortran)', () => {
   // The fixture lives beside the airGR references, in reference-fortran/ (see PROVENANCE.md).
-  const ref = readReference('../reference-fortran/cemaneige_hyst_gr4j_L0123002')
+  const ref = readReference('reference-fortran/cemaneige_hyst_gr4j_L0123002')
   const layers = readPeriodCsv('reference-fortran/cemaneige_hyst_gr4j_L0123002_layers.csv')
   const p = ref.meta.param
   const params = Float64Array.of(p.X1, p.X2, p.X3, p.X4, p.CNX1, p.CNX2, p.CNX3, p.CNX4)

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DATA_DIR, readTable, worstMismatch } from '../../../../test/support/airgr-reference.ts'
-import { parseSeriesCsv } from '../../../observe/forcing-csv.ts'
+import {
+  DATA_DIR,
+  readTable,
+  worstMismatch,
+  readPeriodCsv,
+} from '../../../../test/support/airgr-reference.ts'
 import {
   elevationLayers,
   extrapolateLayers,
@@ -21,17 +25,6 @@ import { DAYS_PER_YEAR, MELT_THRESHOLD_SHARE } from './run.ts'
 const REL = 1e-10
 const ABS = 1e-12
 const ID = 'cemaneige_gr4j_L0123002_example'
-
-/** Reads a reference CSV whose second column is the text `period`. */
-function readPeriodCsv(rel: string) {
-  const text = readFileSync(join(DATA_DIR, rel), 'utf8')
-    .split('\n')
-    .map((l) => l.split(',').toSpliced(1, 1).join(','))
-    .join('\n')
-  const r = parseSeriesCsv(text, rel)
-  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '))
-  return r.value
-}
 
 const input = readTable('inputs/L0123002.csv')
 const basin = JSON.parse(readFileSync(join(DATA_DIR, 'inputs/L0123002_basin.json'), 'utf8'))

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DATA_DIR, worstMismatch } from '../../../../test/support/airgr-reference.ts'
-import { parseSeriesCsv } from '../../../observe/forcing-csv.ts'
+import { DATA_DIR, worstMismatch, readPeriodCsv } from '../../../../test/support/airgr-reference.ts'
 import {
   MELT_THRESHOLD_SHARE,
   MIN_MELT_FRACTION,
@@ -18,17 +17,6 @@ import { G, GLOCMAX, GRATIO, GTHR, snowLayerStateSize } from './state.ts'
 const REL = 1e-10
 const ABS = 1e-12
 const SEED = 20_261_129
-
-/** Reads a reference CSV whose second column is the text `period`. */
-function readPeriodCsv(rel: string) {
-  const text = readFileSync(join(DATA_DIR, rel), 'utf8')
-    .split('\n')
-    .map((l) => l.split(',').toSpliced(1, 1).join(','))
-    .join('\n')
-  const r = parseSeriesCsv(text, rel)
-  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '))
-  return r.value
-}
 
 const readJson = (rel: string) => JSON.parse(readFileSync(join(DATA_DIR, rel), 'utf8'))
 

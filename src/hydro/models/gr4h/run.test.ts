@@ -13,7 +13,7 @@ const ABS = 1e-12
 const NH = 480
 
 // Fixtures built from airGR's Fortran (data/catchments/PROVENANCE.md) sit beside the R runs.
-const readFortranReference = (id: string) => readReference(`../reference-fortran/${id}`)
+const readFortranReference = (id: string) => readReference(`reference-fortran/${id}`)
 
 const input = readTable('inputs/L0123001_hourly_derived.csv')
 const forcing = {
