@@ -158,3 +158,25 @@ describe('freshet run and calibrate on bad input: one line on standard error, st
       expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'))
   })
 })
+
+describe('freshet calibrate', () => {
+  it('reaches at least airGR\'s KGE on the shipped calibration and writes parameters that run', () => {
+    const dir = tempFiles({ 's.json': gr4jSpec({ params: undefined }) })
+    const out = join(dir, 'params.json')
+    const r = freshet(['calibrate', join(dir, 's.json'), '--criterion', 'KGE', '--out', out, '--seed', '7'])
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    const res = JSON.parse(r.stdout)
+    expect(res.criterion).toBe('KGE')
+    expect(res.value).toBeGreaterThanOrEqual(0.8561214049435202)
+    expect(res.evaluations).toBeGreaterThan(81)
+    expect(Object.keys(res.params)).toEqual(['X1', 'X2', 'X3', 'X4'])
+    const params = JSON.parse(readFileSync(out, 'utf8'))
+    expect(params).toEqual(res.params)
+    // The written parameters, run again, give the criterion the calibration reported.
+    const dir2 = tempFiles({ 's.json': gr4jSpec({ params }) })
+    const run = freshet(['run', join(dir2, 's.json'), '--out', join(dir2, 'q.csv')])
+    expect(run.status).toBe(0)
+    expect(Math.abs(JSON.parse(run.stdout).KGE - res.value)).toBeLessThanOrEqual(1e-12)
+  })
+})

@@ -41,6 +41,8 @@ const modelRunSchema = z.object({
 export type ModelRunSpec = z.infer<typeof modelRunSchema>
 
 const basinSchema = z.object({
+  code: z.string().optional(),
+  name: z.string().optional(),
   area_km2: z.number().positive(),
   hypso_m: z.array(z.number()).length(101).optional(),
 })
@@ -52,6 +54,8 @@ export interface ModelRun {
   readonly forcing: Forcing
   readonly table: SeriesTable
   readonly areaKm2: number | undefined
+  /** The basin's code or, failing that, its file name, for messages. */
+  readonly basinLabel: string
   /** Index ranges into the forcing: [start, end) of the warm-up (may be empty) and of the run. */
   readonly warmup: readonly [number, number]
   readonly run: readonly [number, number]
@@ -145,12 +149,14 @@ export function loadModelRun(path: string): ModelRun {
   const dir = dirname(resolve(path))
 
   let areaKm2: number | undefined
+  let basinLabel = spec.basin ?? spec.forcing
   let hypsometry: Float64Array | undefined
   if (spec.basin !== undefined) {
     const basinPath = resolve(dir, spec.basin)
     const b = basinSchema.safeParse(readJson(basinPath, 'basin file'))
     if (!b.success) fail(basinPath, zodIssues(b.error))
     areaKm2 = b.data.area_km2
+    basinLabel = b.data.code ?? spec.basin
     if (b.data.hypso_m !== undefined) hypsometry = Float64Array.from(b.data.hypso_m)
   }
 
@@ -185,7 +191,7 @@ export function loadModelRun(path: string): ModelRun {
     fail(path, [
       {
         path: ['forcing'],
-        message: `${model.name} is a ${model.timeStep} model but ${spec.forcing} has a time step of ${table.stepMs / 3_600_000} h`,
+        message: `${model.name} is ${model.timeStep === 'hourly' ? 'an hourly' : 'a daily'} model but ${spec.forcing} has a time step of ${table.stepMs / 3_600_000} h`,
       },
     ])
   }
@@ -234,6 +240,7 @@ export function loadModelRun(path: string): ModelRun {
     forcing,
     table,
     areaKm2,
+    basinLabel,
     warmup,
     run,
     levels,

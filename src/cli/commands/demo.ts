@@ -35,8 +35,8 @@ export function registerDemo(program: Command): void {
       guard(() => {
         const out = (s = ''): boolean => process.stdout.write(s + '\n')
         const run = loadModelRun(opts.spec)
-        const basin = run.spec.basin ?? run.spec.forcing
-        out(`Freshet: ${run.model.name} on ${basin}`)
+        const area = run.areaKm2 !== undefined ? `, ${run.areaKm2} km²` : ''
+        out(`Freshet: ${run.model.name} on basin ${run.basinLabel}${area}`)
         out(`calibration period ${run.spec.run.start}..${run.spec.run.end}, criterion KGE`)
         const bar = progressBar('calibrating', true)
         const t0 = performance.now()
@@ -83,20 +83,37 @@ export function registerDemo(program: Command): void {
         const c1 = allCriteria(calRun.qsim, run.observed)
         const c2 = allCriteria(check.qsim, obsCheck)
         out('')
-        out('period                     NSE      KGE      KGE2     RMSE (mm/day)')
         const d = run.table.dates
-        out(
-          `calibration ${d[run.run[0]]}..${d[run.run[1] - 1]}  ${fmt(c1.NSE)}   ${fmt(c1.KGE)}   ${fmt(c1.KGE2)}   ${fmt(c1.RMSE)}`,
-        )
-        out(
-          `check       ${d[checkStart]}..${d[checkEnd - 1]}  ${fmt(c2.NSE)}   ${fmt(c2.KGE)}   ${fmt(c2.KGE2)}   ${fmt(c2.RMSE)}`,
-        )
+        const row = (cells: readonly string[]): boolean =>
+          out(
+            cells
+              .map((c, i) => (i === 0 ? c.padEnd(13) : i === 1 ? c.padEnd(24) : c.padStart(8)))
+              .join(''),
+          )
+        row(['period', 'dates', 'NSE', 'KGE', 'KGE2', 'RMSE'])
+        row([
+          'calibration',
+          `${d[run.run[0]]}..${d[run.run[1] - 1]}`,
+          fmt(c1.NSE),
+          fmt(c1.KGE),
+          fmt(c1.KGE2),
+          fmt(c1.RMSE),
+        ])
+        row([
+          'check',
+          `${d[checkStart]}..${d[checkEnd - 1]}`,
+          fmt(c2.NSE),
+          fmt(c2.KGE),
+          fmt(c2.KGE2),
+          fmt(c2.RMSE),
+        ])
+        out('NSE, KGE and KGE2 are 1 for a perfect fit; RMSE is in mm/day.')
 
         // The largest observed flood of the check period, 20 days before to 40 after its peak.
         let peak = 0
-        for (let i = 1; i < obsCheck.length; i++)
-          if (obsCheck[i]! > (obsCheck[peak] ?? -Infinity) || Number.isNaN(obsCheck[peak]!))
-            peak = i
+        for (let i = 1; i < obsCheck.length; i++) {
+          if (!(obsCheck[i]! <= obsCheck[peak]!) && Number.isFinite(obsCheck[i])) peak = i
+        }
         const a = Math.max(0, peak - 20)
         const b = Math.min(obsCheck.length, peak + 40)
         out('')
