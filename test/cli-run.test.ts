@@ -160,10 +160,19 @@ describe('freshet run and calibrate on bad input: one line on standard error, st
 })
 
 describe('freshet calibrate', () => {
-  it('reaches at least airGR\'s KGE on the shipped calibration and writes parameters that run', () => {
+  it("reaches at least airGR's KGE on the shipped calibration and writes parameters that run", () => {
     const dir = tempFiles({ 's.json': gr4jSpec({ params: undefined }) })
     const out = join(dir, 'params.json')
-    const r = freshet(['calibrate', join(dir, 's.json'), '--criterion', 'KGE', '--out', out, '--seed', '7'])
+    const r = freshet([
+      'calibrate',
+      join(dir, 's.json'),
+      '--criterion',
+      'KGE',
+      '--out',
+      out,
+      '--seed',
+      '7',
+    ])
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
     const res = JSON.parse(r.stdout)
