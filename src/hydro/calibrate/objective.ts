@@ -103,10 +103,6 @@ export function bindModelObjective(
   const bound = bindCriterion(name, obs, criterionOptions)
   if (bound.nObs < 2)
     throw new InputError(`only ${bound.nObs} usable observations in the run period`)
-  const fast =
-    (options.transform ?? 'none') === 'none'
-      ? bindUntransformedCriterion(name, obs, options.epsilon ?? 0)
-      : null
   const levels = options.levels ?? DEFAULT_INITIAL_LEVELS
   // One simulate call over warm-up and run together (the run part is the same to the bit as
   // a separate run from the warm-up's end state): it saves the kernel's per-call set-up.
@@ -120,97 +116,7 @@ export function bindModelObjective(
       if (model.checkParams(real).length > 0) return NaN
       const state = model.initialState(real, levels)
       model.simulate(real, forcing, state, warm, end, qall, null)
-      const v = fast === null ? NaN : fast(qsim)
-      // The fast path declines (NaN) when a simulated value is not finite: the bound criterion
-      // then drops those steps as it always does.
-      return Number.isNaN(v) ? bound.evaluate(qsim) : v
+      return bound.evaluate(qsim)
     },
   }
-}
-
-/**
- * Criterion `name` of untransformed flows (plus `epsilon`, in the flows' unit) against `obs`,
- * computed as `bindCriterion` does and to the same bits (same pairs of steps, same compensated
- * means, same sums in the same order), but with everything that depends on the observations
- * alone computed once: a call costs a fraction of the general path, which copies and
- * transforms both series every time. A test holds the two equal. The returned function gives
- * NaN, to defer to the general path, when a simulated value paired with an observation is not
- * finite; it reads `sim` (aligned with `obs`) and keeps nothing of it.
- */
-export function bindUntransformedCriterion(
-  name: CriterionName,
-  obs: Float64Array,
-  epsilon: number,
-): (sim: Float64Array) => number {
-  const all = new Int32Array(obs.length)
-  let n = 0
-  const o = new Float64Array(obs.length)
-  for (let i = 0; i < obs.length; i++) {
-    o[i] = obs[i]! + epsilon
-    if (Number.isFinite(o[i])) all[n++] = i
-  }
-  const idx = all.slice(0, n)
-  const mo = neumaierSum(o, idx) / n
-  let sso = 0
-  for (let k = 0; k < n; k++) {
-    const a = o[idx[k]!]! - mo
-    sso += a * a
-  }
-  const s = new Float64Array(obs.length)
-  return (sim: Float64Array): number => {
-    for (let k = 0; k < n; k++) {
-      const i = idx[k]!
-      const v = sim[i]! + epsilon
-      if (!Number.isFinite(v)) return NaN
-      s[i] = v
-    }
-    const ms = neumaierSum(s, idx) / n
-    let sse = 0
-    let sss = 0
-    let sos = 0
-    for (let k = 0; k < n; k++) {
-      const i = idx[k]!
-      const a = o[i]! - mo
-      const b = s[i]! - ms
-      const d = o[i]! - s[i]!
-      sse += d * d
-      sss += b * b
-      sos += a * b
-    }
-    switch (name) {
-      case 'RMSE':
-        return Math.sqrt(sse / n)
-      case 'NSE':
-        return sso === 0 ? (sse === 0 ? 1 : NaN) : 1 - sse / sso
-      case 'KGE':
-      case 'KGE2': {
-        const r =
-          sos === 0 ? (sso === 0 && sss === 0 ? 1 : 0) : sos / (Math.sqrt(sso) * Math.sqrt(sss))
-        const beta = ms === 0 && mo === 0 ? 1 : ms / mo
-        let third: number
-        if (name === 'KGE') {
-          third = sss === 0 && sso === 0 ? 1 : Math.sqrt(sss / (n - 1)) / Math.sqrt(sso / (n - 1))
-        } else {
-          const cvs = Math.sqrt(sss / (n - 1)) / ms
-          const cvo = Math.sqrt(sso / (n - 1)) / mo
-          third = cvs === 0 && cvo === 0 ? 1 : cvs / cvo
-        }
-        const value = 1 - Math.sqrt((r - 1) ** 2 + (third - 1) ** 2 + (beta - 1) ** 2)
-        return Number.isFinite(value) ? value : NaN
-      }
-    }
-  }
-}
-
-/** Neumaier-compensated sum of `x[i]` over the indices `idx`. */
-function neumaierSum(x: Float64Array, idx: Int32Array): number {
-  let s = 0
-  let c = 0
-  for (let k = 0; k < idx.length; k++) {
-    const v = x[idx[k]!]!
-    const t = s + v
-    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s
-    s = t
-  }
-  return s + c
 }

@@ -1,6 +1,8 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { readReference } from '../../../test/support/airgr-reference.ts'
 import {
+  CRITERION_NAMES,
   allCriteria,
   bindCriterion,
   kge,
@@ -87,5 +89,36 @@ describe('criteria edge cases', () => {
     expect(parseFlowTransform('log')).toBe('log')
     expect(parseFlowTransform('^0.5')).toBe('^0.5')
     expect(parseFlowTransform('cube')).toBeUndefined()
+  })
+})
+
+describe('bindCriterion', () => {
+  const flows = (n: number): fc.Arbitrary<number[]> =>
+    fc.array(
+      fc.oneof(
+        { weight: 9, arbitrary: fc.double({ min: 0, max: 50, noNaN: true }) },
+        { weight: 1, arbitrary: fc.constant(NaN) },
+      ),
+      { minLength: n, maxLength: n },
+    )
+
+  it('gives the same bits as the one-off criteria, missing values on either side (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 60 }).chain((n) => fc.tuple(flows(n), flows(n))),
+        fc.constantFrom(...CRITERION_NAMES),
+        fc.constantFrom(undefined, 0.01),
+        fc.constantFrom('none', 'sqrt', 'log') as fc.Arbitrary<'none' | 'sqrt' | 'log'>,
+        ([o, s], name, epsilon, transform) => {
+          const obs = Float64Array.from(o)
+          const sim = Float64Array.from(s)
+          const options = { transform, ...(epsilon === undefined ? {} : { epsilon }) }
+          const a = bindCriterion(name, obs, options).evaluate(sim)
+          const b = allCriteria(sim, obs, options)[name]
+          expect(Object.is(a, b), `${a} vs ${b}`).toBe(true)
+        },
+      ),
+      { seed: 7, numRuns: 600 },
+    )
   })
 })

@@ -140,18 +140,67 @@ export function bindCriterion(
   transformInPlace(o, t, options.epsilon, shift)
   const sim = new Float64Array(o.length)
   const idx = new Int32Array(o.length)
+  const m = newMoments()
+  // The steps with a usable observation, and their mean and spread, are the same for every
+  // simulation: found once here.
+  const obsIdx = new Int32Array(o.length)
   let nObs = 0
-  for (let i = 0; i < o.length; i++) if (Number.isFinite(o[i])) nObs++
-  const evaluate = (raw: Float64Array): number => {
-    if (raw.length !== o.length)
-      throw new Error(`simulation has ${raw.length} steps, observations ${o.length}`)
+  for (let i = 0; i < o.length; i++) if (Number.isFinite(o[i])) obsIdx[nObs++] = i
+  const general = (raw: Float64Array): number => {
     sim.set(raw)
     transformInPlace(sim, t, options.epsilon, shift)
     let n = 0
     for (let i = 0; i < o.length; i++) {
       if (Number.isFinite(o[i]) && Number.isFinite(sim[i])) idx[n++] = i
     }
-    return criterionAt(name, sim, o, idx, n).value
+    return fromMoments(name, momentsAt(sim, o, idx, n, m)).value
+  }
+  const check = (raw: Float64Array): void => {
+    if (raw.length !== o.length)
+      throw new Error(`simulation has ${raw.length} steps, observations ${o.length}`)
+  }
+  if (t !== 'none') {
+    return { name, nObs, evaluate: (raw) => (check(raw), general(raw)) }
+  }
+  // Untransformed flows: only the simulation's side is computed per call, to the same bits as
+  // the general path (same steps, same sums in the same order). Calibration lives on this.
+  const eps = options.epsilon ?? 0
+  const mo = sumAt(o, obsIdx, nObs) / nObs
+  let sso = 0
+  for (let k = 0; k < nObs; k++) {
+    const a = o[obsIdx[k]!]! - mo
+    sso += a * a
+  }
+  const evaluate = (raw: Float64Array): number => {
+    check(raw)
+    for (let k = 0; k < nObs; k++) {
+      const i = obsIdx[k]!
+      const v = raw[i]! + eps
+      // A simulated value that is not finite drops its step: the general path handles that.
+      if (!Number.isFinite(v)) return general(raw)
+      sim[i] = v
+    }
+    const ms = sumAt(sim, obsIdx, nObs) / nObs
+    let sse = 0
+    let sss = 0
+    let sos = 0
+    for (let k = 0; k < nObs; k++) {
+      const i = obsIdx[k]!
+      const a = o[i]! - mo
+      const b = sim[i]! - ms
+      const d = o[i]! - sim[i]!
+      sse += d * d
+      sss += b * b
+      sos += a * b
+    }
+    m.n = nObs
+    m.mo = mo
+    m.ms = ms
+    m.sse = sse
+    m.sso = sso
+    m.sss = sss
+    m.sos = sos
+    return fromMoments(name, m).value
   }
   return { name, nObs, evaluate }
 }
@@ -165,21 +214,33 @@ interface Computed {
   readonly n: number
 }
 
-function criterionAt(
-  name: CriterionName,
+/** Sums over the paired steps from which every criterion follows. */
+interface Moments {
+  n: number
+  /** Means of observations and simulations. */
+  mo: number
+  ms: number
+  /** Σ(o − s)², Σ(o − mo)², Σ(s − ms)², Σ(o − mo)(s − ms). */
+  sse: number
+  sso: number
+  sss: number
+  sos: number
+}
+
+/** Accumulates the moments of `sim` against `obs` over the steps `idx[0…n)`. */
+function momentsAt(
   sim: Float64Array,
   obs: Float64Array,
   idx: Int32Array,
   n: number,
-): Computed {
-  const none = { value: NaN, r: NaN, alpha: NaN, beta: NaN, gamma: NaN, n }
-  if (n === 0 || (n === 1 && name !== 'RMSE' && name !== 'NSE')) return none
+  m: Moments,
+): Moments {
   const mo = sumAt(obs, idx, n) / n
+  const ms = sumAt(sim, idx, n) / n
   let sse = 0
   let sso = 0
   let sss = 0
   let sos = 0
-  const ms = sumAt(sim, idx, n) / n
   for (let k = 0; k < n; k++) {
     const i = idx[k]!
     const a = obs[i]! - mo
@@ -190,6 +251,23 @@ function criterionAt(
     sss += b * b
     sos += a * b
   }
+  m.n = n
+  m.mo = mo
+  m.ms = ms
+  m.sse = sse
+  m.sso = sso
+  m.sss = sss
+  m.sos = sos
+  return m
+}
+
+const newMoments = (): Moments => ({ n: 0, mo: 0, ms: 0, sse: 0, sso: 0, sss: 0, sos: 0 })
+
+/** Criterion `name` from the moments of the paired steps (NaN where it cannot be computed). */
+function fromMoments(name: CriterionName, m: Moments): Computed {
+  const { n, mo, ms, sse, sso, sss, sos } = m
+  const none = { value: NaN, r: NaN, alpha: NaN, beta: NaN, gamma: NaN, n }
+  if (n === 0 || (n === 1 && name !== 'RMSE' && name !== 'NSE')) return none
   switch (name) {
     case 'RMSE':
       return { ...none, value: Math.sqrt(sse / n) }
@@ -209,6 +287,16 @@ function criterionAt(
       return { value: Number.isFinite(value) ? value : NaN, r, alpha, beta, gamma, n }
     }
   }
+}
+
+function criterionAt(
+  name: CriterionName,
+  sim: Float64Array,
+  obs: Float64Array,
+  idx: Int32Array,
+  n: number,
+): Computed {
+  return fromMoments(name, momentsAt(sim, obs, idx, n, newMoments()))
 }
 
 function pairs(
