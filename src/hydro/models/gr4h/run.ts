@@ -7,6 +7,7 @@
  * unit hydrographs with exponent 1.25 over up to 480 (UH1) and 960 (UH2) hours, and the
  * exchange F = X2·(R/X3)^3.5 in mm/h.
  */
+import { GR4J_OUTPUTS } from '../gr4j/run.ts'
 import type { Forcing, InitialLevels, ModelDefinition } from '../types.ts'
 import {
   F_AE,
@@ -39,27 +40,8 @@ import { grInitialState } from '../gr4j/run.ts'
 import { GR4H_PARAM_NAMES, GR4H_PARAM_UNITS, checkGr4hParams } from './params.ts'
 import { GR4H_STATE_NAMES, GR4H_STATE_SIZE, PROD, ROUT, UH1, uh2Offset } from './state.ts'
 
-/** Output series of GR4H, in airGR's order and spelling (all mm/h; Prod and Rout in mm). */
-export const GR4H_OUTPUTS = [
-  'PotEvap',
-  'Precip',
-  'Prod',
-  'Pn',
-  'Ps',
-  'AE',
-  'Perc',
-  'PR',
-  'Q9',
-  'Q1',
-  'Rout',
-  'Exch',
-  'AExch1',
-  'AExch2',
-  'AExch',
-  'QR',
-  'QD',
-  'Qsim',
-] as const
+/** Output series of GR4H, the same series as GR4J (all mm/h; Prod and Rout in mm), in airGR's order and spelling. */
+export const GR4H_OUTPUTS = GR4J_OUTPUTS
 
 /**
  * Runs the GR4H kernel over steps [start, end), trusting its arguments (see `checkGr4hParams`).

@@ -28,34 +28,15 @@ import {
 } from '../gr-stores.ts'
 import { uh2Ordinates, uh2Span } from '../unit-hydrograph.ts'
 import { MIN_STORE_MM, MIN_UH_BASE } from '../gr4j/params.ts'
-import { NH_DAILY, UH_EXPONENT_DAILY, grInitialState } from '../gr4j/run.ts'
+import { GR4J_OUTPUTS, NH_DAILY, UH_EXPONENT_DAILY, grInitialState } from '../gr4j/run.ts'
 import { GR5J_PARAM_NAMES, GR5J_PARAM_UNITS, checkGr5jParams } from './params.ts'
 import { GR5J_STATE_NAMES, GR5J_STATE_SIZE, PROD, ROUT, uh2Offset } from './state.ts'
 
 /**
- * Output series of GR5J, in airGR's order and spelling (mm/day; Prod and Rout in mm). Q9 and
- * Q1 are the 90 % and 10 % shares of the unit hydrograph's outflow.
+ * Output series of GR5J, the same as GR4J's in airGR's order and spelling (mm/day; Prod and
+ * Rout in mm). Q9 and Q1 are the 90 % and 10 % shares of the unit hydrograph's outflow.
  */
-export const GR5J_OUTPUTS = [
-  'PotEvap',
-  'Precip',
-  'Prod',
-  'Pn',
-  'Ps',
-  'AE',
-  'Perc',
-  'PR',
-  'Q9',
-  'Q1',
-  'Rout',
-  'Exch',
-  'AExch1',
-  'AExch2',
-  'AExch',
-  'QR',
-  'QD',
-  'Qsim',
-] as const
+export const GR5J_OUTPUTS = GR4J_OUTPUTS
 
 /**
  * Runs the GR5J kernel over steps [start, end), trusting its arguments (see `checkGr5jParams`).
