@@ -15,6 +15,7 @@ const layer = {
   notify: 3,
   store: 4,
   channels: 4,
+  compute: 4,
   server: 5,
   cli: 5,
 }
