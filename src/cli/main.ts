@@ -4,7 +4,10 @@
 import { Command, CommanderError } from 'commander'
 import { registerCalibrate } from './commands/calibrate.ts'
 import { registerDemo } from './commands/demo.ts'
+import { registerHindcast } from './commands/hindcast.ts'
 import { registerRun } from './commands/run.ts'
+import { registerServe } from './commands/serve.ts'
+import { registerThresholds } from './commands/thresholds.ts'
 
 const program = new Command()
 program
@@ -17,6 +20,9 @@ program
 registerRun(program)
 registerCalibrate(program)
 registerDemo(program)
+registerHindcast(program)
+registerThresholds(program)
+registerServe(program)
 
 try {
   await program.parseAsync(process.argv)

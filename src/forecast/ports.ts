@@ -5,6 +5,7 @@
  */
 import type { EpochMs } from '../core/brand.ts'
 import type { BasinId, ForecastRunId, ThresholdId } from '../core/ids.ts'
+import type { ModelOptions } from '../hydro/models/registry.ts'
 
 /** A basin's model, its parameters and how they were obtained. */
 export interface ModelConfig {
@@ -106,4 +107,58 @@ export interface ForecastRepository {
   /** The newest complete runs first. */
   listRuns(limit: number): Promise<ForecastRun[]>
   findBasinForecast(runId: ForecastRunId, basinId: BasinId): Promise<BasinForecast | undefined>
+}
+
+/**
+ * One basin's model run over one or several forcing members, every member starting from the
+ * same state: an ensemble forecast (many members, no end states wanted) or the run over
+ * observed forcing up to the issue time (one member, its end state wanted).
+ */
+export interface ModelJob {
+  /** A model name of src/hydro/models/registry.ts (`GR4H`, `CemaNeigeGR4J`, …). */
+  readonly model: string
+  /** Options the model is built with (see `createModel`); `{}` for the plain GR models. */
+  readonly options: ModelOptions
+  /** Parameters in the model's vector order and units, inside its domain (checked by the caller). */
+  readonly params: Float64Array
+  /** State at the start of the first step, in the model's layout (`state.ts`); never modified. */
+  readonly state: Float64Array
+  /** Number of time steps to run (≥ 1). */
+  readonly steps: number
+  /** Precipitation of each member (mm per step), each at least `steps` long; its length is the member count. */
+  readonly precip: readonly Float64Array[]
+  /** Potential evapotranspiration (mm per step): one series shared by every member, or one per member. */
+  readonly pet: readonly Float64Array[]
+  /** Air temperature (°C), for models that need it: one shared series or one per member; else null. */
+  readonly temp: readonly Float64Array[] | null
+  /** Start of each step (ms since the epoch, UTC), for models that depend on the season; else null. */
+  readonly times: Float64Array | null
+  /** Whether to return each member's state at the end of the run. */
+  readonly endStates: boolean
+}
+
+/** What a {@link ModelJob} produced. */
+export interface ModelJobResult {
+  /**
+   * Simulated flow of each member (mm per step), `steps` long, in member order. The caller owns
+   * the arrays and may change them in place (they may be views into one buffer per call).
+   */
+  readonly flows: readonly Float64Array[]
+  /** Each member's end state (the model's layout), or null when the job did not ask for them. */
+  readonly states: readonly Float64Array[] | null
+}
+
+/**
+ * Runs rainfall-runoff models for many basins × members at once, in parallel where it can
+ * (worker threads in src/compute). The forecast cycle hands it one batch of basins at a time.
+ */
+export interface ModelRunner {
+  /**
+   * Runs every member of every job.
+   *
+   * @returns one result per job, in job order
+   * @throws (rejects with) InputError when a job is malformed: an unknown model or options, or
+   *   parameters, state or forcing of the wrong length
+   */
+  runEnsembles(jobs: readonly ModelJob[]): Promise<ModelJobResult[]>
 }

@@ -1,0 +1,214 @@
+import { writeFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import { InputError } from '../../core/errors.ts'
+import { HINDCAST_UPDATES, runHindcast } from '../../forecast/hindcast/hindcast.ts'
+import type { HindcastUpdate } from '../../forecast/hindcast/hindcast.ts'
+import { calibrate } from '../../hydro/calibrate/calibrate.ts'
+import { runModel } from '../../hydro/models/run-model.ts'
+import { parseStepDate } from '../../observe/forcing-csv.ts'
+import { guard } from '../errors.ts'
+import { hindcastCsv, hindcastHtml, hindcastSummary } from '../hindcast-report.ts'
+import type { HindcastContext } from '../hindcast-report.ts'
+import { loadModelRun, paramVector, type ModelRun } from '../model-run-file.ts'
+import { progressBar } from '../progress.ts'
+
+/** Steps before the first issue from which the state updates are run (spin-up), at most. */
+const SPIN_UP_STEPS = 365
+
+interface HindcastOptions {
+  from?: string
+  to?: string
+  every: string
+  members: string
+  horizon: string
+  update: string
+  seed: string
+  csv?: string
+  report?: string
+  calibrate?: boolean
+}
+
+function whole(name: string, value: string, min: number, max: number): number {
+  const v = Number(value)
+  if (!(Number.isInteger(v) && v >= min && v <= max))
+    throw new InputError(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`)
+  return v
+}
+
+/** Index of the step starting at `date` in the run's forcing. */
+function stepOf(run: ModelRun, date: string, option: string): number {
+  const t = parseStepDate(date)
+  if (Number.isNaN(t)) throw new InputError(`--${option}: not a date: "${date}"`)
+  const times = run.table.times
+  const n = times.length
+  const i = Math.round((t - times[0]!) / run.table.stepMs)
+  if (!(i >= 0 && i < n) || times[i] !== t)
+    throw new InputError(
+      `--${option} ${date} lies outside the forcing data (${run.table.dates[0]}..${run.table.dates[n - 1]})`,
+    )
+  return i
+}
+
+/**
+ * The model state at the start of step `step` (≥ the run start): the file's warm-up, then the
+ * run period up to `step`, as `freshet run` chains them (simulate.ts).
+ */
+function stateAt(run: ModelRun, params: Float64Array, step: number): Float64Array {
+  const [ws, we] = run.warmup
+  const rs = run.run[0]
+  let state =
+    ws < we
+      ? runModel(run.model, params, run.forcing, { start: ws, end: we }, { levels: run.levels })
+          .state
+      : run.model.initialState(params, run.levels)
+  if (step > rs)
+    state = runModel(run.model, params, run.forcing, { start: rs, end: step }, { state }).state
+  return state
+}
+
+function writeOut(path: string, text: string): void {
+  try {
+    writeFileSync(path, text)
+  } catch (e) {
+    throw new InputError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+  }
+}
+
+/**
+ * `freshet hindcast SPEC.json [--from DATE] [--to DATE] [--every N] [--members 51]
+ * [--horizon 10] [--update none|routing|correction|enkf] [--seed N] [--csv FILE]
+ * [--report FILE.html] [--calibrate]`: replays daily forecast cycles over a historical period
+ * and scores them per lead time (src/forecast/hindcast/).
+ */
+export function registerHindcast(program: Command): void {
+  program
+    .command('hindcast')
+    .description(
+      'replay daily forecasts over a past period with synthetic ensemble forcing and score them',
+    )
+    .argument('<spec>', 'model-run file (JSON); its run period is the calibration period')
+    .option('--from <date>', 'first issue day (default: the day after the run period)')
+    .option('--to <date>', 'last issue day (default: the last one whose horizon has forcing)')
+    .option('--every <n>', 'days between issues', '1')
+    .option('--members <n>', 'ensemble members', '51')
+    .option('--horizon <n>', 'forecast horizon (days)', '10')
+    .option('--update <method>', `state update: ${HINDCAST_UPDATES.join(', ')}`, 'enkf')
+    .option('--seed <n>', 'seed of the synthetic members and the filter', '1')
+    .option('--csv <file>', 'write the scores per lead time as CSV')
+    .option('--report <file>', 'write a self-contained HTML report')
+    .option('--calibrate', 'calibrate (KGE) over the run period even when the file has params')
+    .action((specPath: string, opts: HindcastOptions) =>
+      guard(() => {
+        const every = whole('every', opts.every, 1, 366)
+        const members = whole('members', opts.members, 2, 1000)
+        const horizon = whole('horizon', opts.horizon, 1, 60)
+        const seed = Number(opts.seed)
+        if (!Number.isInteger(seed))
+          throw new InputError(`--seed must be an integer, got "${opts.seed}"`)
+        if (!(HINDCAST_UPDATES as readonly string[]).includes(opts.update))
+          throw new InputError(
+            `--update must be one of ${HINDCAST_UPDATES.join(', ')}, got "${opts.update}"`,
+          )
+        const update = opts.update as HindcastUpdate
+        const run = loadModelRun(specPath)
+        const model = run.model
+        if (model.timeStep !== 'daily')
+          throw new InputError(`${model.name}: hindcasts run daily models only`)
+        if (model.needsTemperature && run.spec.snow?.meanAnnualSolidPrecipMm === undefined)
+          throw new InputError(
+            `${specPath}: a hindcast of ${model.name} needs snow.meanAnnualSolidPrecipMm (the forecasts run on ${horizon} days of forcing, too few to compute it)`,
+          )
+        const observed = run.table.columns.get('q_mm')
+        if (observed === undefined)
+          throw new InputError(`${run.spec.forcing}: missing column "q_mm" (observed flow)`)
+        const n = run.table.times.length
+        const [rs, re] = run.run
+        const lastPossible = n - horizon
+        if (opts.from === undefined && re > lastPossible)
+          throw new InputError(
+            `${specPath}: no forcing data after the run period (${run.spec.run.end}) for a ${horizon}-day hindcast; give --from`,
+          )
+        const first = opts.from !== undefined ? stepOf(run, opts.from, 'from') : re
+        const last = opts.to !== undefined ? stepOf(run, opts.to, 'to') : lastPossible
+        if (first <= rs)
+          throw new InputError(
+            `--from must come after the start of the run period (${run.spec.run.start}), so that the model is warm`,
+          )
+        if (last < first)
+          throw new InputError(`--to (${run.table.dates[last]}) comes before --from`)
+        if (last > lastPossible)
+          throw new InputError(
+            `--to: a ${horizon}-day forecast issued on ${run.table.dates[last]} runs past the forcing data (last ${run.table.dates[n - 1]})`,
+          )
+        const needed = ['precip_mm', 'pet_mm', ...(model.needsTemperature ? ['temp_c'] : [])]
+        for (const c of needed) {
+          const v = run.table.columns.get(c)!
+          for (let i = rs; i < last + horizon; i++) {
+            if (!Number.isFinite(v[i]))
+              throw new InputError(
+                `${run.spec.forcing}: missing ${c} on ${run.table.dates[i]}, inside the hindcast`,
+              )
+          }
+        }
+
+        const t0 = performance.now()
+        let params: Float64Array
+        let calibration: HindcastContext['calibration'] = null
+        if (run.spec.params !== undefined && opts.calibrate !== true) {
+          params = paramVector(run, specPath, run.spec.params)
+        } else {
+          const bar = progressBar(`calibrating ${model.name}`)
+          const cal = calibrate(
+            model,
+            run.forcing,
+            { warmupStart: run.warmup[0], start: rs, end: re },
+            run.observed,
+            {
+              criterion: 'KGE',
+              seed,
+              levels: run.levels,
+              onProgress: (d, t, best) => bar.update(d, t, `KGE ${best.toFixed(4)}`),
+            },
+          )
+          bar.stop()
+          params = cal.params
+          calibration = { criterion: 'KGE', value: cal.value }
+        }
+        const stateStep = Math.max(rs, first - SPIN_UP_STEPS)
+        const initialState = stateAt(run, params, stateStep)
+        const updates: HindcastUpdate[] = update === 'none' ? ['none'] : [update, 'none']
+        const bar = progressBar('hindcast')
+        const result = runHindcast({
+          model,
+          params,
+          forcing: run.forcing,
+          observed,
+          initialState,
+          stateStep,
+          reference: { start: rs, end: re },
+          firstIssue: first,
+          lastIssue: last,
+          every,
+          members,
+          horizon,
+          updates,
+          seed,
+          onProgress: (done, total) =>
+            bar.update(done, total, run.table.dates[first + (done - 1) * every] ?? ''),
+        })
+        bar.stop()
+        const seconds = (performance.now() - t0) / 1000
+        const context: HindcastContext = {
+          specPath,
+          run,
+          params,
+          calibration,
+          observed,
+          seconds,
+        }
+        process.stdout.write(hindcastSummary(result, context))
+        if (opts.csv !== undefined) writeOut(opts.csv, hindcastCsv(result))
+        if (opts.report !== undefined) writeOut(opts.report, hindcastHtml(result, context))
+      }),
+    )
+}

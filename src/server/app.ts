@@ -1,0 +1,56 @@
+/**
+ * The Freshet HTTP API: a Fastify app with its OpenAPI description at `/openapi.json` and an
+ * interactive page at `/docs`. Routes live in `routes/`, one file per area; each declares its
+ * request and response schemas with zod, from which validation and the description follow.
+ */
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyInstance } from 'fastify'
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod'
+import type { AppDeps } from './deps.ts'
+import { installErrorHandler } from './errors.ts'
+import { registerEvents } from './routes/events.ts'
+import { registerHealth } from './routes/health.ts'
+import { registerNetwork } from './routes/network.ts'
+import { registerObservations } from './routes/observations.ts'
+
+export interface AppOptions {
+  readonly bodyLimit: number
+  readonly logLevel: string
+}
+
+/** Builds the app (not listening). Tests call `app.inject`. */
+export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel },
+    bodyLimit: options.bodyLimit,
+    disableRequestLogging: true,
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  installErrorHandler(app)
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Freshet API',
+        description: 'Flood forecasting, warnings, command and preparedness.',
+        version: '1',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger())
+  registerHealth(app, deps)
+  registerNetwork(app, deps)
+  registerObservations(app, deps)
+  registerEvents(app, deps)
+  return app
+}

@@ -1,0 +1,89 @@
+/**
+ * Server configuration: environment variables, optionally on top of one JSON file named by
+ * `FRESHET_CONFIG`. Every value is checked at start-up; a bad one stops the server with a
+ * message that names it. See docs/configuration.md.
+ */
+import { readFileSync } from 'node:fs'
+import { z } from 'zod'
+import { InputError } from '../core/errors.ts'
+import { formatIssue } from '../core/result.ts'
+import { ROLES } from './auth.ts'
+
+const grantSchema = z.object({
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (SHA-256 of the token)'),
+  user: z.string().min(1),
+  role: z.enum(ROLES),
+  areas: z.array(z.string()).default(['*']),
+})
+
+export const configSchema = z.object({
+  /** TCP port (PORT). */
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Interface to listen on (HOST). */
+  host: z.string().default('127.0.0.1'),
+  /** SQLite file path or postgres:// URL (FRESHET_DB); default var/freshet.db. */
+  database: z.string().optional(),
+  /** Whether to load and run the demo region (FRESHET_DEMO, default true). */
+  demo: z.boolean().default(true),
+  /** Demo clock: simulated hours per real second (FRESHET_DEMO_SPEED). */
+  demoHoursPerSecond: z.coerce.number().positive().default(24),
+  /** Largest request body (FRESHET_BODY_LIMIT, bytes). */
+  bodyLimit: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  /** Log level (LOG_LEVEL). */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** API tokens (only in the config file: digests, never tokens). */
+  tokens: z.array(grantSchema).default([]),
+})
+
+export type ServerConfig = z.infer<typeof configSchema>
+
+/**
+ * Reads the configuration from `env` and the file it names.
+ * @throws InputError naming the variable or field that is wrong
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
+  let file: Record<string, unknown> = {}
+  if (env.FRESHET_CONFIG !== undefined && env.FRESHET_CONFIG !== '') {
+    let text: string
+    try {
+      text = readFileSync(env.FRESHET_CONFIG, 'utf8')
+    } catch (e) {
+      throw new InputError(
+        `FRESHET_CONFIG: cannot read ${env.FRESHET_CONFIG}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      )
+    }
+    try {
+      file = JSON.parse(text) as Record<string, unknown>
+    } catch (e) {
+      throw new InputError(`${env.FRESHET_CONFIG}: not valid JSON (${(e as Error).message})`)
+    }
+  }
+  const fromEnv: Record<string, unknown> = {}
+  const map: [string, string][] = [
+    ['PORT', 'port'],
+    ['HOST', 'host'],
+    ['FRESHET_DB', 'database'],
+    ['FRESHET_DEMO_SPEED', 'demoHoursPerSecond'],
+    ['FRESHET_BODY_LIMIT', 'bodyLimit'],
+    ['LOG_LEVEL', 'logLevel'],
+  ]
+  for (const [k, f] of map) if (env[k] !== undefined && env[k] !== '') fromEnv[f] = env[k]
+  if (env.FRESHET_DEMO !== undefined && env.FRESHET_DEMO !== '') {
+    if (!['0', '1', 'true', 'false'].includes(env.FRESHET_DEMO))
+      throw new InputError(`FRESHET_DEMO must be true or false, got "${env.FRESHET_DEMO}"`)
+    fromEnv.demo = env.FRESHET_DEMO === '1' || env.FRESHET_DEMO === 'true'
+  }
+  const parsed = configSchema.safeParse({ ...file, ...fromEnv })
+  if (!parsed.success) {
+    throw new InputError(
+      `configuration: ${parsed.error.issues.map((i) => formatIssue({ path: i.path.map(String), message: i.message })).join('; ')}`,
+    )
+  }
+  return parsed.data
+}

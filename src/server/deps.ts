@@ -1,0 +1,26 @@
+import type { Clock } from '../core/clock.ts'
+import type { ForecastRepository } from '../forecast/ports.ts'
+import type {
+  BasinRepository,
+  ObservationRepository,
+  SeriesRepository,
+  StationRepository,
+  ThresholdRepository,
+} from '../observe/ports.ts'
+import type { TokenGrant } from './auth.ts'
+import type { EventHub } from './events.ts'
+
+/** What the routes need; `main.ts` builds it from the configured adapters. */
+export interface AppDeps {
+  readonly stations: StationRepository
+  readonly basins: BasinRepository
+  readonly series: SeriesRepository
+  readonly observations: ObservationRepository
+  readonly thresholds: ThresholdRepository
+  readonly forecasts: ForecastRepository
+  readonly clock: Clock
+  readonly events: EventHub
+  readonly grants: readonly TokenGrant[]
+  /** Answers the health check's database probe. */
+  readonly ping: () => Promise<void>
+}

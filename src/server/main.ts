@@ -1,0 +1,66 @@
+/**
+ * `freshet serve` (and `npm start`): opens the database, builds the app, starts the demo when
+ * asked, and listens. The only place where the server's adapters are constructed.
+ */
+import { randomBytes } from 'node:crypto'
+import type { EpochMs } from '../core/brand.ts'
+import type { Clock } from '../core/clock.ts'
+import { openStore, resolveDatabaseUrl, type Store } from '../store/index.ts'
+import { buildApp } from './app.ts'
+import { tokenDigest, type TokenGrant } from './auth.ts'
+import type { ServerConfig } from './config.ts'
+import { EventHub } from './events.ts'
+
+export interface RunningServer {
+  readonly url: string
+  readonly store: Store
+  close(): Promise<void>
+}
+
+const systemClock: Clock = { now: () => Date.now() as EpochMs }
+
+/**
+ * Starts the server with `config`; resolves once it listens.
+ * @param onToken receives the admin token created when no token is configured
+ */
+export async function startServer(
+  config: ServerConfig,
+  env: NodeJS.ProcessEnv,
+  onToken: (token: string) => void,
+): Promise<RunningServer> {
+  const store = await openStore(config.database ?? resolveDatabaseUrl(env))
+  let grants: readonly TokenGrant[] = config.tokens
+  if (grants.length === 0) {
+    const token = randomBytes(24).toString('hex')
+    grants = [{ sha256: tokenDigest(token), user: 'admin', role: 'admin', areas: ['*'] }]
+    onToken(token)
+  }
+  const events = new EventHub()
+  const app = await buildApp(
+    {
+      ...store,
+      stations: store.stations,
+      basins: store.basins,
+      series: store.series,
+      observations: store.observations,
+      thresholds: store.thresholds,
+      forecasts: store.forecasts,
+      clock: systemClock,
+      events,
+      grants,
+      ping: async () => {
+        await store.series.list({ stationId: '__health__' as never })
+      },
+    },
+    { bodyLimit: config.bodyLimit, logLevel: config.logLevel },
+  )
+  const url = await app.listen({ port: config.port, host: config.host })
+  return {
+    url,
+    store,
+    async close() {
+      await app.close()
+      await store.close()
+    },
+  }
+}

@@ -1,0 +1,6 @@
+/** The storage layer (L4): what the server and the CLI import to open a database. */
+export { openStore, resolveDatabaseUrl } from './store.ts'
+export type { OpenStoreOptions, Repositories, Store } from './store.ts'
+export type { StoreDialect } from './dialect.ts'
+export { POSTGRES, SQLITE } from './dialect.ts'
+export { RejectedBatchError } from './errors.ts'

@@ -1,0 +1,173 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { RejectedBatchError } from './errors.ts'
+import { openStore, resolveDatabaseUrl } from './store.ts'
+import { describeStores, dropSchema, PG_URL, randomSchemaName } from './testing/databases.ts'
+import {
+  basin,
+  hourly,
+  ms,
+  seedSite,
+  series,
+  seriesId,
+  station,
+  stationId,
+  threshold,
+} from './testing/fixtures.ts'
+
+describeStores('Store', (store) => {
+  it('is migrated on open and says its schema version', async () => {
+    expect(store().schemaVersion).toBe(1)
+  })
+
+  it('commits a transaction’s writes to several repositories together', async () => {
+    const n = await store().transaction(async (tx) => {
+      await seedSite(tx)
+      const r = await tx.observations.write(hourly('Q1', 5), ms(1))
+      await tx.thresholds.upsert([threshold('T1')])
+      return r.inserted
+    })
+    expect(n).toBe(5)
+    expect(await store().observations.count(seriesId('Q1'))).toBe(5)
+    expect(await store().thresholds.list(seriesId('Q1'))).toHaveLength(1)
+  })
+
+  it('rolls a transaction back when its function throws', async () => {
+    await expect(
+      store().transaction(async (tx) => {
+        await seedSite(tx)
+        await tx.observations.write(hourly('Q1', 5), ms(1))
+        throw new Error('later step failed')
+      }),
+    ).rejects.toThrow('later step failed')
+    expect(await store().stations.list()).toEqual([])
+    expect(await store().series.list()).toEqual([])
+    expect(await store().observations.count(seriesId('Q1'))).toBe(0)
+  })
+
+  it('rolls a transaction back when a reference checked at commit is missing', async () => {
+    await expect(
+      store().transaction(async (tx) => {
+        await tx.stations.upsert([station('S1', { basinId: basin('never').id })])
+      }),
+    ).rejects.toThrow()
+    expect(await store().stations.find(stationId('S1'))).toBeUndefined()
+  })
+
+  it('undoes only the failed call when the caller catches its error inside a transaction', async () => {
+    await store().transaction(async (tx) => {
+      await seedSite(tx)
+      // A statement the database refuses (unknown series: foreign key) …
+      await expect(
+        tx.thresholds.upsert([threshold('ok'), threshold('bad', { seriesId: seriesId('nope') })]),
+      ).rejects.toThrow()
+      // … and a batch the store refuses before writing.
+      await expect(tx.observations.write(hourly('nope', 2), ms(1))).rejects.toThrow(
+        RejectedBatchError,
+      )
+      await tx.observations.write(hourly('Q1', 3), ms(1))
+    })
+    expect(await store().thresholds.list(seriesId('Q1'))).toEqual([])
+    expect(await store().observations.count(seriesId('Q1'))).toBe(3)
+  })
+
+  it('runs independent transactions side by side without mixing them', async () => {
+    await seedSite(store())
+    await store().series.upsert([series('Q2')])
+    const results = await Promise.allSettled([
+      store().transaction(async (tx) => {
+        await tx.observations.write(hourly('Q1', 20), ms(1))
+        throw new Error('first fails')
+      }),
+      store().transaction(async (tx) => {
+        await tx.observations.write(hourly('Q2', 20), ms(1))
+      }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled'])
+    expect(await store().observations.count(seriesId('Q1'))).toBe(0)
+    expect(await store().observations.count(seriesId('Q2'))).toBe(20)
+  })
+})
+
+describe('openStore on SQLite', () => {
+  const dirs: string[] = []
+  const tempDir = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'freshet-open-'))
+    dirs.push(d)
+    return d
+  }
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+  })
+
+  it('creates the file and its folder, in WAL mode, with the schema_version view', async () => {
+    const path = join(tempDir(), 'nested', 'deeper', 'f.db')
+    const store = await openStore(path)
+    await store.close()
+    const raw = new Database(path, { readonly: true })
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
+    const v = raw.prepare('select version, name from schema_version').get()
+    expect(v).toEqual({ version: 1, name: '0001_initial' })
+    raw.close()
+    expect(store.dialect).toMatchObject({ name: 'sqlite', rowLocks: false, blobType: 'blob' })
+  })
+
+  it('keeps data across reopening and applies no migration twice', async () => {
+    const path = join(tempDir(), 'f.db')
+    const a = await openStore(path)
+    await seedSite(a)
+    await a.observations.write(hourly('Q1', 3), ms(1))
+    await a.close()
+    const b = await openStore(path)
+    expect(b.schemaVersion).toBe(1)
+    expect(await b.observations.count(seriesId('Q1'))).toBe(3)
+    await b.close()
+  })
+
+  it('refuses a schema option, which only PostgreSQL has', async () => {
+    await expect(openStore(join(tempDir(), 'f.db'), { schema: 'x' })).rejects.toThrow(/PostgreSQL/)
+  })
+
+  it('opens a private in-memory database', async () => {
+    const store = await openStore(':memory:')
+    await seedSite(store)
+    expect(await store.series.list()).toHaveLength(1)
+    await store.close()
+  })
+})
+
+describe.skipIf(PG_URL === undefined)('openStore on PostgreSQL', () => {
+  it('works in its own schema, with jsonb, bytea and row locks', async () => {
+    const schema = randomSchemaName()
+    const store = await openStore(PG_URL!, { schema, poolSize: 2 })
+    try {
+      expect(store.dialect).toMatchObject({ name: 'postgres', rowLocks: true, jsonType: 'jsonb' })
+      expect(store.schemaVersion).toBe(1)
+      const again = await openStore(PG_URL!, { schema })
+      expect(again.schemaVersion).toBe(1)
+      await again.close()
+    } finally {
+      await store.close()
+      await dropSchema(PG_URL!, schema)
+    }
+  })
+
+  it('refuses a schema name that would need quoting', async () => {
+    await expect(openStore(PG_URL!, { schema: 'Bad-Name' })).rejects.toThrow(/schema name/)
+  })
+})
+
+describe('resolveDatabaseUrl', () => {
+  it('takes FRESHET_DB when set, else var/freshet.db under the project root', () => {
+    expect(resolveDatabaseUrl({ FRESHET_DB: 'postgres://h/db' })).toBe('postgres://h/db')
+    const d = mkdtempSync(join(tmpdir(), 'freshet-url-'))
+    const p = join(d, 'sub', 'x.db')
+    expect(resolveDatabaseUrl({ FRESHET_DB: p })).toBe(p)
+    rmSync(d, { recursive: true, force: true })
+    expect(resolveDatabaseUrl({})).toMatch(/[/\\]var[/\\]freshet\.db$/)
+    expect(resolveDatabaseUrl({ FRESHET_DB: '' })).toMatch(/[/\\]var[/\\]freshet\.db$/)
+  })
+})
