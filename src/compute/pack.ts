@@ -178,7 +178,10 @@ export function splitTasks(jobs: readonly ModelJob[], count: number): [number, n
   return ranges
 }
 
-/** Sizes of a task's input: the head (params and states), the planes, and the total (values). */
+/**
+ * Length of the input of the task made of jobs [from, to): parameters and start states, then
+ * two to four planes of every member-step (values, not bytes).
+ */
 export function taskInputLength(
   jobs: readonly ModelJob[],
   layout: CallLayout,

@@ -15,8 +15,10 @@ import type { AppDeps } from './deps.ts'
 import { installErrorHandler } from './errors.ts'
 import { registerEvents } from './routes/events.ts'
 import { registerHealth } from './routes/health.ts'
+import { registerForecasts } from './routes/forecasts.ts'
 import { registerNetwork } from './routes/network.ts'
 import { registerObservations } from './routes/observations.ts'
+import { registerThresholds } from './routes/thresholds.ts'
 
 export interface AppOptions {
   readonly bodyLimit: number
@@ -51,6 +53,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   registerHealth(app, deps)
   registerNetwork(app, deps)
   registerObservations(app, deps)
+  registerForecasts(app, deps)
+  registerThresholds(app, deps)
   registerEvents(app, deps)
   return app
 }

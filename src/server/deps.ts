@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.ts'
-import type { ForecastRepository } from '../forecast/ports.ts'
+import type { ForcingForecastRepository, ForecastRepository } from '../forecast/ports.ts'
 import type {
   BasinRepository,
   ObservationRepository,
@@ -7,6 +7,7 @@ import type {
   StationRepository,
   ThresholdRepository,
 } from '../observe/ports.ts'
+import type { Store } from '../store/index.ts'
 import type { TokenGrant } from './auth.ts'
 import type { EventHub } from './events.ts'
 
@@ -18,6 +19,9 @@ export interface AppDeps {
   readonly observations: ObservationRepository
   readonly thresholds: ThresholdRepository
   readonly forecasts: ForecastRepository
+  readonly forcingForecasts: ForcingForecastRepository
+  /** Runs several writes in one transaction (see Store.transaction). */
+  readonly transaction: Store['transaction']
   readonly clock: Clock
   readonly events: EventHub
   readonly grants: readonly TokenGrant[]

@@ -45,6 +45,8 @@ export async function startServer(
       observations: store.observations,
       thresholds: store.thresholds,
       forecasts: store.forecasts,
+      forcingForecasts: store.forcingForecasts,
+      transaction: (fn) => store.transaction(fn),
       clock: systemClock,
       events,
       grants,

@@ -82,6 +82,8 @@ export async function testServer(options: { bodyLimit?: number } = {}): Promise<
       observations: store.observations,
       thresholds: store.thresholds,
       forecasts: store.forecasts,
+      forcingForecasts: store.forcingForecasts,
+      transaction: (fn) => store.transaction(fn),
       clock: { now: () => clock.t as EpochMs },
       events,
       grants,

@@ -35,8 +35,11 @@ const MS_PER_DAY = 86_400_000
 
 /** The number of members, lead steps and step every basin of a run must share. */
 export interface RunShape {
+  /** Ensemble members. */
   readonly members: number
+  /** Forecast steps from the issue time on. */
   readonly leadSteps: number
+  /** Length of a step (ms). */
   readonly stepMs: number
 }
 
@@ -77,7 +80,7 @@ export interface BasinInputs {
   readonly thresholds: readonly Threshold[]
 }
 
-/** The model's step in ms. */
+/** The length of the model's time step (ms): 86,400,000 for daily models, 3,600,000 hourly. */
 export function modelStepMs(model: ModelDefinition): number {
   return MS_PER_DAY / STEPS_PER_DAY[model.timeStep]
 }
