@@ -491,8 +491,13 @@ async function child(label: string): Promise<void> {
   const load0 = loadavg()[0]!
   const baseRss = process.memoryUsage.rss()
   let sampled = baseRss
+  let ticks = 0
   const timer = setInterval(() => {
     sampled = Math.max(sampled, process.memoryUsage.rss())
+    if (process.env['TRACE_MEM'] !== undefined && ++ticks % 50 === 0) {
+      const m = process.memoryUsage()
+      console.error(`t=${((performance.now() - c0) / 1000).toFixed(1)} rss=${(m.rss / MB).toFixed(0)} heap=${(m.heapUsed / MB).toFixed(0)} ext=${(m.external / MB).toFixed(0)} ab=${(m.arrayBuffers / MB).toFixed(0)}`)
+    }
   }, 20)
   const before = runner.stats()
   const cpu0 = process.cpuUsage()

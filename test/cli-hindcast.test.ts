@@ -97,12 +97,35 @@ describe('freshet hindcast', () => {
     [['--from', '2000-02-30']],
     [['--from', '1991-01-01', '--to', '1990-12-01']],
     [['--to', '2012-12-30']],
+    [['--thresholds', 'Q42']],
   ])('bad input %j: one line on standard error, exit 2', (extra) => {
     const r = freshet(['hindcast', SPEC, ...extra])
     expect(r.status).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
     expect(r.stderr).toMatch(/^freshet: /)
+  })
+
+  it('takes return levels of the annual maxima as thresholds when asked', () => {
+    const dir = tempDir()
+    const csv = join(dir, 'scores.csv')
+    const r = freshet([
+      'hindcast',
+      SPEC,
+      ...SHORT,
+      '--horizon',
+      '2',
+      '--thresholds',
+      'return-levels',
+      '--update',
+      'none',
+      '--csv',
+      csv,
+    ])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/thresholds T2, T5, T10: 2-, 5- and 10-year return levels/)
+    const header = readFileSync(csv, 'utf8').split('\n')[0]!
+    expect(header).toContain('pod_T2,far_T2,csi_T2,pod_T5')
   })
 
   it('says which file is missing', () => {

@@ -33,11 +33,6 @@ const UPDATE_LABELS: Readonly<Record<HindcastUpdate, string>> = {
   enkf: 'EnKF on Prod and Rout',
 }
 
-/** Where the thresholds come from, said wherever they are used. */
-const THRESHOLD_NOTE =
-  'thresholds Q90, Q95, Q99: quantiles of the observed daily flows of the calibration period ' +
-  '(stand-ins until thresholds from a flood-frequency analysis of annual maxima are wired in)'
-
 /** The short form of the synthetic-forcing note, for one CSV field (no comma). */
 const csvForcingNote = (seed: number): string =>
   `synthetic: observed forcing with seeded errors growing with lead (log-normal precipitation; seed ${seed})`
@@ -83,7 +78,7 @@ export function hindcastSummary(result: HindcastResult, ctx: HindcastContext): s
   )
   lines.push(`NOTE: ${result.forcingNote}`)
   lines.push(
-    `${THRESHOLD_NOTE}: ${result.thresholds.map((t) => `${t.name} ${fmt(t.value)} mm/day`).join(', ')}`,
+    `${result.thresholdNote}: ${result.thresholds.map((t) => `${t.name} ${fmt(t.value)} mm/day`).join(', ')}`,
   )
   for (const v of result.variants) {
     lines.push('')
@@ -685,7 +680,7 @@ export function hindcastHtml(result: HindcastResult, ctx: HindcastContext): stri
     `<dt>forecasts</dt><dd>${result.issues.length} issued ${esc(period(result, ctx))}, every ${every} day(s); ${result.members} members; ${result.horizon} days ahead (lead 1 = the day of issue, from the state after the last observed day)</dd>`,
     `<dt>state update</dt><dd>${esc(UPDATE_LABELS[m.update])}${r !== undefined ? '; compared with the same forecasts without update' : ''}</dd>`,
     `<dt>references</dt><dd>persistence: the last observed daily flow; climatology: the observed flows of the calibration period within ±7 days of the target's day of the year, as an ensemble</dd>`,
-    `<dt>thresholds</dt><dd>${esc(thresholds)}. ${esc(THRESHOLD_NOTE)}. An ensemble forecasts an exceedance when its median reaches the threshold.</dd>`,
+    `<dt>thresholds</dt><dd>${esc(thresholds)}. ${esc(result.thresholdNote)}. An ensemble forecasts an exceedance when its median reaches the threshold.</dd>`,
     '</dl>',
     '<h2>Skill against lead time</h2>',
     skillChart(result),

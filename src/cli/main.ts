@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander'
 import { registerCalibrate } from './commands/calibrate.ts'
 import { registerDemo } from './commands/demo.ts'
 import { registerHindcast } from './commands/hindcast.ts'
+import { registerIngest } from './commands/ingest.ts'
 import { registerRun } from './commands/run.ts'
 import { registerServe } from './commands/serve.ts'
 import { registerThresholds } from './commands/thresholds.ts'
@@ -23,6 +24,7 @@ registerDemo(program)
 registerHindcast(program)
 registerThresholds(program)
 registerServe(program)
+registerIngest(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -4,7 +4,7 @@
  * the worker threads do (pack.ts, run-packed.ts), so both give the same numbers to the bit.
  */
 import type { ModelJob, ModelJobResult, ModelRunner } from '../forecast/ports.ts'
-import { layoutCall, packTask, taskInputLength, unpackResults } from './pack.ts'
+import { layoutCall, packTask, taskSize, unpackTask } from './pack.ts'
 import { runPackedTask } from './run-packed.ts'
 import type { RunnerStats } from './runner-stats.ts'
 import { newStats } from './runner-stats.ts'
@@ -26,8 +26,9 @@ export function createInProcessRunner(): InProcessModelRunner {
       const layout = layoutCall(jobs)
       stats.calls++
       if (jobs.length === 0) return []
-      const output = new Float64Array(layout.outputLength)
-      const input = new Float64Array(taskInputLength(jobs, layout, 0, jobs.length))
+      const size = taskSize(jobs, layout, 0, jobs.length)
+      const output = new Float64Array(size.output)
+      const input = new Float64Array(size.input)
       const task = packTask(jobs, layout, 0, jobs.length, input, output)
       const t0 = performance.now()
       runPackedTask(task)
@@ -35,7 +36,9 @@ export function createInProcessRunner(): InProcessModelRunner {
       stats.tasks++
       for (const job of jobs) stats.memberRuns += job.precip.length
       stats.peakRssBytes = Math.max(stats.peakRssBytes, process.memoryUsage.rss())
-      return unpackResults(jobs, layout, output)
+      const results: ModelJobResult[] = []
+      unpackTask(jobs, layout, 0, jobs.length, output, results)
+      return results
     },
     stats: () => ({ ...stats }),
   }

@@ -1,7 +1,8 @@
 /**
  * The task handler of the worker threads (loaded through model-worker.js): runs one packed
- * task in place in its shared buffers and reports how long the models took.
+ * task in its input and output arrays, then hands both back to the main thread by transfer.
  */
+import { move, transferableSymbol, valueSymbol } from 'piscina'
 import type { PackedTask } from './pack.ts'
 import { runPackedTask } from './run-packed.ts'
 
@@ -15,11 +16,30 @@ export interface TaskReport {
   readonly heapBytes: number
 }
 
-/** Runs `task`; its flows and end states are written into `task.output`. */
-export default function runTask(task: PackedTask): TaskReport {
+/** A finished task: the report, and the task's arrays given back (the output now written). */
+export interface TaskReply {
+  readonly report: TaskReport
+  readonly input: Float64Array
+  readonly output: Float64Array
+}
+
+/**
+ * Runs `task`, writing its flows and end states into `task.output`.
+ *
+ * @returns the reply, marked so that its two arrays are transferred, not copied
+ */
+export default function runTask(task: PackedTask): TaskReply {
   const t0 = performance.now()
   runPackedTask(task)
   const modelMs = performance.now() - t0
   const memory = process.memoryUsage()
-  return { modelMs, rssBytes: memory.rss, heapBytes: memory.heapUsed }
+  const reply: TaskReply = {
+    report: { modelMs, rssBytes: memory.rss, heapBytes: memory.heapUsed },
+    input: task.input,
+    output: task.output,
+  }
+  return move({
+    [transferableSymbol]: [task.input.buffer, task.output.buffer],
+    [valueSymbol]: reply,
+  }) as unknown as TaskReply
 }

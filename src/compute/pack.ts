@@ -2,10 +2,10 @@
  * The packed form of a batch of model jobs, shared by the in-process and the worker-thread
  * runners so that both execute exactly the same code on exactly the same numbers.
  *
- * A call to `runEnsembles` is laid out once ({@link layoutCall}): every job is checked against
- * its model, and given a place in one output array, first the flows of every member (mm per
- * step), then the end states asked for. The jobs are then cut into tasks of contiguous jobs
- * ({@link splitTasks}); each task copies its inputs into one input array ({@link packTask}):
+ * A call to `runEnsembles` is checked once ({@link layoutCall}): every job against its model.
+ * The jobs are then cut into tasks of contiguous jobs ({@link splitTasks}); each task copies
+ * its inputs into one input array ({@link packTask}) and has one output array, where each job
+ * in turn gets the flows of its members (mm per step), then their end states if asked:
  *
  *   [ params and start state of each job | precip plane | pet plane | temp plane | times plane ]
  *
@@ -15,8 +15,9 @@
  * temperature or time series is written once per member. The temp and times planes exist
  * only when some job of the task has them.
  *
- * Input and output may live in SharedArrayBuffers (worker threads read and write them in
- * place) or in ordinary ArrayBuffers (the in-process runner).
+ * The worker-thread runner transfers both arrays to a worker and back (no copy, and one owner
+ * at a time, so each is freed as soon as nobody holds it); the in-process runner uses them in
+ * place.
  */
 import { InputError } from '../core/errors.ts'
 import { formatIssue } from '../core/result.ts'
@@ -41,9 +42,9 @@ export interface PackedJob {
   readonly row: number
   readonly hasTemp: boolean
   readonly hasTimes: boolean
-  /** Index of member 0's flow in the output; member m's starts `m·steps` further. */
+  /** Index of member 0's flow in the task's output; member m's starts `m·steps` further. */
   readonly flows: number
-  /** Index of member 0's end state in the output (member m's `m·stateSize` further), or −1. */
+  /** Index of member 0's end state in the task's output (member m's `m·stateSize` further), or −1. */
   readonly endStates: number
 }
 
@@ -59,24 +60,26 @@ export interface PackedTask {
   readonly petPlane: number
   readonly tempPlane: number
   readonly timesPlane: number
-  /** The call's output (flows, then end states), shared by all its tasks. */
+  /** The task's output: each job's flows, then its end states if asked. */
   readonly output: Float64Array
 }
 
-/** The checked shape of one job and its place in the call's output. */
+/** The checked shape of one job. */
 interface JobShape {
   readonly paramCount: number
   readonly stateSize: number
   readonly members: number
-  readonly flows: number
-  readonly endStates: number
 }
 
-/** How a call's jobs are laid out: shapes and output places, and the output's length. */
+/** The checked shapes of a call's jobs, in job order. */
 export interface CallLayout {
   readonly shapes: readonly JobShape[]
-  /** Length of the output array (values). */
-  readonly outputLength: number
+}
+
+/** Lengths of a task's input and output arrays (values, not bytes). */
+export interface TaskSize {
+  readonly input: number
+  readonly output: number
 }
 
 function checkSeries(
@@ -95,7 +98,7 @@ function checkSeries(
 }
 
 /**
- * Checks every job against its model and lays out the call's output.
+ * Checks every job against its model.
  *
  * @throws InputError naming the job: an unknown model or options, a parameter vector or state
  *   of the wrong length, no members, a series shorter than `steps`, a PET or temperature
@@ -103,7 +106,6 @@ function checkSeries(
  */
 export function layoutCall(jobs: readonly ModelJob[]): CallLayout {
   const shapes: JobShape[] = []
-  let flowLength = 0
   for (let j = 0; j < jobs.length; j++) {
     const job = jobs[j]!
     const at = `job ${j} (${job.model})`
@@ -131,23 +133,9 @@ export function layoutCall(jobs: readonly ModelJob[]): CallLayout {
     else if (model.needsTemperature) throw new InputError(`${at}: the model needs temperature`)
     if (job.times !== null && job.times.length < job.steps)
       throw new InputError(`${at}: times has ${job.times.length} steps, expected ${job.steps}`)
-    shapes.push({
-      paramCount: model.paramNames.length,
-      stateSize: model.stateSize,
-      members,
-      flows: flowLength,
-      endStates: job.endStates ? 0 : -1,
-    })
-    flowLength += members * job.steps
+    shapes.push({ paramCount: model.paramNames.length, stateSize: model.stateSize, members })
   }
-  let length = flowLength
-  for (let j = 0; j < shapes.length; j++) {
-    const s = shapes[j]!
-    if (s.endStates < 0) continue
-    shapes[j] = { ...s, endStates: length }
-    length += s.members * s.stateSize
-  }
-  return { shapes, outputLength: length }
+  return { shapes }
 }
 
 /**
@@ -179,34 +167,37 @@ export function splitTasks(jobs: readonly ModelJob[], count: number): [number, n
 }
 
 /**
- * Length of the input of the task made of jobs [from, to): parameters and start states, then
- * two to four planes of every member-step (values, not bytes).
+ * Sizes of the task made of jobs [from, to): its input holds parameters and start states, then
+ * two to four planes of every member-step; its output every member's flow and asked-for state.
  */
-export function taskInputLength(
+export function taskSize(
   jobs: readonly ModelJob[],
   layout: CallLayout,
   from: number,
   to: number,
-): number {
+): TaskSize {
   let head = 0
   let plane = 0
+  let output = 0
   let temp = false
   let times = false
   for (let j = from; j < to; j++) {
     const s = layout.shapes[j]!
+    const job = jobs[j]!
     head += s.paramCount + s.stateSize
-    plane += s.members * jobs[j]!.steps
-    if (jobs[j]!.temp !== null) temp = true
-    if (jobs[j]!.times !== null) times = true
+    plane += s.members * job.steps
+    output += s.members * (job.steps + (job.endStates ? s.stateSize : 0))
+    if (job.temp !== null) temp = true
+    if (job.times !== null) times = true
   }
-  return head + plane * (2 + (temp ? 1 : 0) + (times ? 1 : 0))
+  return { input: head + plane * (2 + (temp ? 1 : 0) + (times ? 1 : 0)), output }
 }
 
 /**
- * Copies the inputs of jobs [from, to) into `input` (at least {@link taskInputLength} long; any
- * longer part is left alone) and describes the task.
+ * Copies the inputs of jobs [from, to) into `input` and describes the task.
  *
- * @param output the call's output, {@link CallLayout.outputLength} long
+ * @param input at least {@link TaskSize.input} long (any longer part is left alone)
+ * @param output at least {@link TaskSize.output} long, where the task will write its results
  */
 export function packTask(
   jobs: readonly ModelJob[],
@@ -236,6 +227,7 @@ export function packTask(
   const packed: PackedJob[] = []
   let at = 0
   let row = 0
+  let out = 0
   for (let j = from; j < to; j++) {
     const job = jobs[j]!
     const s = layout.shapes[j]!
@@ -262,11 +254,12 @@ export function packTask(
       row,
       hasTemp: job.temp !== null,
       hasTimes: job.times !== null,
-      flows: s.flows,
-      endStates: s.endStates,
+      flows: out,
+      endStates: job.endStates ? out + s.members * steps : -1,
     })
     at += s.paramCount + s.stateSize
     row += s.members * steps
+    out += s.members * (steps + (job.endStates ? s.stateSize : 0))
   }
   return { jobs: packed, input, planeSize, precipPlane, petPlane, tempPlane, timesPlane, output }
 }
@@ -277,32 +270,32 @@ function copyRow(src: Float64Array, n: number, dst: Float64Array, at: number): v
 }
 
 /**
- * The results of a call, as views into its output: one allocation per member for the view,
- * none for the numbers.
+ * The results of jobs [from, to) from their task's output, as views into it: one small view
+ * object per member, no copy of the numbers.
+ *
+ * @param results appended with one result per job, in job order
  */
-export function unpackResults(
+export function unpackTask(
   jobs: readonly ModelJob[],
   layout: CallLayout,
+  from: number,
+  to: number,
   output: Float64Array,
-): ModelJobResult[] {
-  const results: ModelJobResult[] = []
-  for (let j = 0; j < jobs.length; j++) {
+  results: ModelJobResult[],
+): void {
+  let at = 0
+  for (let j = from; j < to; j++) {
     const s = layout.shapes[j]!
-    const steps = jobs[j]!.steps
+    const job = jobs[j]!
+    const steps = job.steps
     const flows: Float64Array[] = []
-    for (let m = 0; m < s.members; m++) {
-      const at = s.flows + m * steps
-      flows.push(output.subarray(at, at + steps))
-    }
+    for (let m = 0; m < s.members; m++, at += steps) flows.push(output.subarray(at, at + steps))
     let states: Float64Array[] | null = null
-    if (s.endStates >= 0) {
+    if (job.endStates) {
       states = []
-      for (let m = 0; m < s.members; m++) {
-        const at = s.endStates + m * s.stateSize
+      for (let m = 0; m < s.members; m++, at += s.stateSize)
         states.push(output.subarray(at, at + s.stateSize))
-      }
     }
     results.push({ flows, states })
   }
-  return results
 }

@@ -1,8 +1,13 @@
 /**
  * A {@link ModelRunner} on worker threads (piscina): a call's jobs are cut into a few tasks of
- * about equal cost per thread, packed into SharedArrayBuffers (pack.ts) and run in parallel;
- * the workers write flows and end states straight into one shared output buffer per call, so
- * nothing is copied back and nothing is allocated per member.
+ * about equal cost per thread and packed (pack.ts); each task's input and output arrays are
+ * transferred to a worker and back, so nothing is copied between threads, nothing is allocated
+ * per member, and every buffer has one owner at a time. Input buffers come back empty-handed
+ * and are kept for the next tasks; output buffers become the caller's results.
+ *
+ * (Shared memory is not used on purpose: a SharedArrayBuffer lives until every thread that
+ * saw it has collected it, and worker threads whose heaps stay small hardly ever collect, so
+ * one output buffer per call would pile up.)
  *
  * The workers load the TypeScript handler through `model-worker.js` (see there), so the pool
  * works under Vitest, under `tsx` and under plain Node alike.
@@ -10,9 +15,9 @@
 import { availableParallelism } from 'node:os'
 import { Piscina } from 'piscina'
 import type { ModelJob, ModelJobResult, ModelRunner } from '../forecast/ports.ts'
-import type { TaskReport } from './model-worker.ts'
+import type { TaskReply } from './model-worker.ts'
 import type { PackedTask } from './pack.ts'
-import { layoutCall, packTask, splitTasks, taskInputLength, unpackResults } from './pack.ts'
+import { layoutCall, packTask, splitTasks, taskSize, unpackTask } from './pack.ts'
 import type { RunnerStats } from './runner-stats.ts'
 import { newStats } from './runner-stats.ts'
 
@@ -50,7 +55,7 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerMod
     throw new Error(`threads must be a whole number ≥ 1, got ${threads}`)
   if (!(Number.isInteger(perThread) && perThread >= 1))
     throw new Error(`tasksPerThread must be a whole number ≥ 1, got ${perThread}`)
-  const pool = new Piscina<PackedTask, TaskReport>({
+  const pool = new Piscina<PackedTask, TaskReply>({
     filename: new URL('./model-worker.js', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
@@ -61,24 +66,25 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerMod
     concurrentTasksPerWorker: perThread,
   })
   const stats = newStats()
-  // Input buffers are consumed when their task ends, so they are kept for later tasks: the
-  // free list holds at most one buffer per task in flight of a call.
-  const free: SharedArrayBuffer[] = []
+  // Input buffers come back from the workers and are kept for later tasks: at most two per
+  // task of a call, the largest kept when there are more.
+  const free: ArrayBuffer[] = []
   const maxFree = threads * perThread * 2
 
-  function takeInput(values: number): SharedArrayBuffer {
+  function takeInput(values: number): Float64Array<ArrayBuffer> {
     let best = -1
     for (let i = 0; i < free.length; i++) {
       const b = free[i]!
       if (b.byteLength >= values * BYTES && (best < 0 || b.byteLength < free[best]!.byteLength))
         best = i
     }
-    if (best >= 0) return free.splice(best, 1)[0]!
     // A little room, so that the next batch, slightly larger, still fits.
-    return new SharedArrayBuffer(Math.ceil(values * 1.25) * BYTES)
+    const buffer =
+      best >= 0 ? free.splice(best, 1)[0]! : new ArrayBuffer(Math.ceil(values * 1.25) * BYTES)
+    return new Float64Array(buffer, 0, values)
   }
 
-  function giveBack(buffer: SharedArrayBuffer): void {
+  function giveBack(buffer: ArrayBuffer): void {
     if (free.length < maxFree) free.push(buffer)
     else {
       let smallest = 0
@@ -92,34 +98,29 @@ export function createWorkerRunner(options: WorkerRunnerOptions = {}): WorkerMod
     const layout = layoutCall(jobs)
     stats.calls++
     if (jobs.length === 0) return []
-    const output = new Float64Array(new SharedArrayBuffer(layout.outputLength * BYTES))
     const ranges = splitTasks(jobs, threads * perThread)
-    const running: Promise<void>[] = []
+    const replies: Promise<TaskReply>[] = []
     for (const [from, to] of ranges) {
-      const values = taskInputLength(jobs, layout, from, to)
-      const buffer = takeInput(values)
-      const input = new Float64Array(buffer, 0, values)
+      const size = taskSize(jobs, layout, from, to)
+      const input = takeInput(size.input)
+      const output = new Float64Array(size.output)
       const task = packTask(jobs, layout, from, to, input, output)
-      running.push(
-        pool.run(task).then(
-          (report) => {
-            giveBack(buffer)
-            stats.tasks++
-            stats.modelMs += report.modelMs
-            stats.peakRssBytes = Math.max(stats.peakRssBytes, report.rssBytes)
-            stats.peakWorkerHeapBytes = Math.max(stats.peakWorkerHeapBytes, report.heapBytes)
-          },
-          (e: unknown) => {
-            giveBack(buffer)
-            throw e
-          },
-        ),
-      )
+      replies.push(pool.run(task, { transferList: [input.buffer, output.buffer] }))
     }
-    await Promise.all(running)
+    const done = await Promise.all(replies)
+    const results: ModelJobResult[] = []
+    done.forEach((reply, k) => {
+      const [from, to] = ranges[k]!
+      giveBack(reply.input.buffer as ArrayBuffer)
+      unpackTask(jobs, layout, from, to, reply.output, results)
+      stats.tasks++
+      stats.modelMs += reply.report.modelMs
+      stats.peakRssBytes = Math.max(stats.peakRssBytes, reply.report.rssBytes)
+      stats.peakWorkerHeapBytes = Math.max(stats.peakWorkerHeapBytes, reply.report.heapBytes)
+    })
     for (const job of jobs) stats.memberRuns += job.precip.length
     stats.peakRssBytes = Math.max(stats.peakRssBytes, process.memoryUsage.rss())
-    return unpackResults(jobs, layout, output)
+    return results
   }
 
   async function warmUp(): Promise<void> {

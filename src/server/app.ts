@@ -30,7 +30,6 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   const app = Fastify({
     logger: { level: options.logLevel },
     bodyLimit: options.bodyLimit,
-    disableRequestLogging: true,
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)

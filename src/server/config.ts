@@ -36,7 +36,7 @@ export const configSchema = z.object({
     .positive()
     .default(10 * 1024 * 1024),
   /** Log level (LOG_LEVEL). */
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   /** API tokens (only in the config file: digests, never tokens). */
   tokens: z.array(grantSchema).default([]),
 })

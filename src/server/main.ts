@@ -9,6 +9,8 @@ import { openStore, resolveDatabaseUrl, type Store } from '../store/index.ts'
 import { buildApp } from './app.ts'
 import { tokenDigest, type TokenGrant } from './auth.ts'
 import type { ServerConfig } from './config.ts'
+import { createInProcessRunner } from '../compute/in-process-runner.ts'
+import { loadDemoRegion, readDemoRegion, startDemoReplay, type DemoReplay } from './demo.ts'
 import { EventHub } from './events.ts'
 
 export interface RunningServer {
@@ -22,11 +24,13 @@ const systemClock: Clock = { now: () => Date.now() as EpochMs }
 /**
  * Starts the server with `config`; resolves once it listens.
  * @param onToken receives the admin token created when no token is configured
+ * @param log receives one line per step of the demo's loading and replay
  */
 export async function startServer(
   config: ServerConfig,
   env: NodeJS.ProcessEnv,
   onToken: (token: string) => void,
+  log: (msg: string) => void = () => {},
 ): Promise<RunningServer> {
   const store = await openStore(config.database ?? resolveDatabaseUrl(env))
   let grants: readonly TokenGrant[] = config.tokens
@@ -57,10 +61,28 @@ export async function startServer(
     { bodyLimit: config.bodyLimit, logLevel: config.logLevel },
   )
   const url = await app.listen({ port: config.port, host: config.host })
+  let replay: DemoReplay | undefined
+  if (config.demo) {
+    const demo = readDemoRegion()
+    await loadDemoRegion(store, demo, log)
+    replay = startDemoReplay(
+      store,
+      demo,
+      createInProcessRunner(),
+      events,
+      config.demoHoursPerSecond,
+      log,
+    )
+    replay.finished.catch((e: unknown) =>
+      log(`demo replay stopped: ${e instanceof Error ? e.message : String(e)}`),
+    )
+  }
   return {
     url,
     store,
     async close() {
+      replay?.stop()
+      await replay?.finished.catch(() => {})
       await app.close()
       await store.close()
     },

@@ -95,11 +95,16 @@ describe('SQLite across processes', () => {
     const writers = 3
     const rounds = 5
     const n = 300
-    const outs = await Promise.all(
+    // Every writer is waited for, even when one fails, before the folder is removed.
+    const settled = await Promise.allSettled(
       Array.from({ length: writers }, (_, w) =>
         output(startWriter(['contend', path, String(w), String(rounds), String(n)])),
       ),
     )
+    const outs = settled.map((r) => {
+      if (r.status === 'rejected') throw r.reason
+      return r.value
+    })
     const sums = outs.map(
       (o) => JSON.parse(o) as Record<'inserted' | 'revised' | 'unchanged', number>,
     )

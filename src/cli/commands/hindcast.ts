@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { InputError } from '../../core/errors.ts'
 import { HINDCAST_UPDATES, runHindcast } from '../../forecast/hindcast/hindcast.ts'
+import { returnLevelThresholds } from '../../forecast/hindcast/references.ts'
 import type { HindcastUpdate } from '../../forecast/hindcast/hindcast.ts'
 import { calibrate } from '../../hydro/calibrate/calibrate.ts'
 import { runModel } from '../../hydro/models/run-model.ts'
@@ -26,7 +27,10 @@ interface HindcastOptions {
   csv?: string
   report?: string
   calibrate?: boolean
+  thresholds: string
 }
+
+const THRESHOLD_KINDS = ['quantiles', 'return-levels'] as const
 
 function whole(name: string, value: string, min: number, max: number): number {
   const v = Number(value)
@@ -77,8 +81,9 @@ function writeOut(path: string, text: string): void {
 /**
  * `freshet hindcast SPEC.json [--from DATE] [--to DATE] [--every N] [--members 51]
  * [--horizon 10] [--update none|routing|correction|enkf] [--seed N] [--csv FILE]
- * [--report FILE.html] [--calibrate]`: replays daily forecast cycles over a historical period
- * and scores them per lead time (src/forecast/hindcast/).
+ * [--report FILE.html] [--calibrate] [--thresholds quantiles|return-levels]`: replays daily
+ * forecast cycles over a historical period and scores them per lead time
+ * (src/forecast/hindcast/).
  */
 export function registerHindcast(program: Command): void {
   program
@@ -97,6 +102,11 @@ export function registerHindcast(program: Command): void {
     .option('--csv <file>', 'write the scores per lead time as CSV')
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--calibrate', 'calibrate (KGE) over the run period even when the file has params')
+    .option(
+      '--thresholds <kind>',
+      'quantiles (Q90, Q95, Q99) or return-levels (T2, T5, T10) of the run period',
+      'quantiles',
+    )
     .action((specPath: string, opts: HindcastOptions) =>
       guard(() => {
         const every = whole('every', opts.every, 1, 366)
@@ -110,6 +120,10 @@ export function registerHindcast(program: Command): void {
             `--update must be one of ${HINDCAST_UPDATES.join(', ')}, got "${opts.update}"`,
           )
         const update = opts.update as HindcastUpdate
+        if (!(THRESHOLD_KINDS as readonly string[]).includes(opts.thresholds))
+          throw new InputError(
+            `--thresholds must be one of ${THRESHOLD_KINDS.join(', ')}, got "${opts.thresholds}"`,
+          )
         const run = loadModelRun(specPath)
         const model = run.model
         if (model.timeStep !== 'daily')
@@ -135,7 +149,11 @@ export function registerHindcast(program: Command): void {
             `--from must come after the start of the run period (${run.spec.run.start}), so that the model is warm`,
           )
         if (last < first)
-          throw new InputError(`--to (${run.table.dates[last]}) comes before --from`)
+          throw new InputError(
+            opts.to !== undefined
+              ? `--to (${run.table.dates[last]}) comes before --from (${run.table.dates[first]})`
+              : `--from ${run.table.dates[first]}: a ${horizon}-day forecast issued then runs past the forcing data (last ${run.table.dates[n - 1]})`,
+          )
         if (last > lastPossible)
           throw new InputError(
             `--to: a ${horizon}-day forecast issued on ${run.table.dates[last]} runs past the forcing data (last ${run.table.dates[n - 1]})`,
@@ -174,6 +192,10 @@ export function registerHindcast(program: Command): void {
           params = cal.params
           calibration = { criterion: 'KGE', value: cal.value }
         }
+        const levels =
+          opts.thresholds === 'return-levels'
+            ? returnLevelThresholds(observed, run.table.times, run.table.stepMs, rs, re)
+            : null
         const stateStep = Math.max(rs, first - SPIN_UP_STEPS)
         const initialState = stateAt(run, params, stateStep)
         const updates: HindcastUpdate[] = update === 'none' ? ['none'] : [update, 'none']
@@ -193,6 +215,7 @@ export function registerHindcast(program: Command): void {
           horizon,
           updates,
           seed,
+          ...(levels !== null ? { thresholds: levels.thresholds, thresholdNote: levels.note } : {}),
           onProgress: (done, total) =>
             bar.update(done, total, run.table.dates[first + (done - 1) * every] ?? ''),
         })

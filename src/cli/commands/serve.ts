@@ -12,10 +12,14 @@ export function registerServe(program: Command): void {
     .action((opts: { demo: boolean }) =>
       guard(async () => {
         const config = loadConfig(process.env)
-        const server = await startServer({ ...config, demo: config.demo && opts.demo }, process.env, (token) =>
-          process.stderr.write(`freshet: no API token configured; this run's admin token is ${token}\n`),
+        const say = (msg: string): boolean => process.stderr.write(`freshet: ${msg}\n`)
+        const server = await startServer(
+          { ...config, demo: config.demo && opts.demo },
+          process.env,
+          (token) => say(`no API token configured; this run's admin token is ${token}`),
+          say,
         )
-        process.stderr.write(`freshet: serving ${server.url} (API docs at ${server.url}/docs)\n`)
+        say(`serving ${server.url} (API docs at ${server.url}/docs)`)
         const stop = (): void => {
           void server.close().then(() => process.exit(0))
         }

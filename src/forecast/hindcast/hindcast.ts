@@ -40,6 +40,7 @@ import type { LeadScore } from './lead-scores.ts'
 import { addForecast, leadScores, newLeadAccumulator } from './lead-scores.ts'
 import type { Climatology, FlowThreshold } from './references.ts'
 import {
+  QUANTILE_THRESHOLD_NOTE,
   dayOfYear,
   dayOfYearClimatology,
   quantileThresholds,
@@ -102,6 +103,8 @@ export interface HindcastSetup {
   readonly correction?: CorrectionSetup
   /** Flow thresholds (mm/step); default Q90, Q95, Q99 of the reference period. */
   readonly thresholds?: readonly FlowThreshold[]
+  /** How `thresholds` were made, shown with them (required with `thresholds`). */
+  readonly thresholdNote?: string
   /** Days on each side pooled into the climatology of a day of the year (default 7). */
   readonly climatologyHalfWindow?: number
   /** Called after each issue with the issues done and the total. */
@@ -130,6 +133,8 @@ export interface HindcastResult {
   readonly quantileLevels: readonly number[]
   readonly variants: readonly HindcastVariant[]
   readonly thresholds: readonly FlowThreshold[]
+  /** How the thresholds were made. */
+  readonly thresholdNote: string
   /** The persistence forecast of each issue (mm/step; NaN when none). */
   readonly persistence: Float64Array
   /** How the members were made, to be shown with every output. */
@@ -358,6 +363,8 @@ export function runHindcast(setup: HindcastSetup): HindcastResult {
       quantiles: quantiles[v]!,
     })),
     thresholds,
+    thresholdNote:
+      setup.thresholds !== undefined ? (setup.thresholdNote ?? '') : QUANTILE_THRESHOLD_NOTE,
     persistence,
     forcingNote: describeForcingErrors(errors, seed),
     seed,

@@ -4,6 +4,9 @@
  * quantiles used as warning thresholds.
  */
 import { InputError } from '../../core/errors.ts'
+import { formatIssue } from '../../core/result.ts'
+import { analyseFloodFrequency } from '../../hydro/frequency/analysis.ts'
+import { annualMaxima } from '../../hydro/frequency/annual-maxima.ts'
 
 const DAY_MS = 86_400_000
 
@@ -107,4 +110,50 @@ export function quantileThresholds(
   if (out.some((t) => !Number.isFinite(t.value)))
     throw new InputError('the reference period has no observed flow to set thresholds from')
   return out
+}
+
+/** Where {@link quantileThresholds} come from, to be said wherever they are used. */
+export const QUANTILE_THRESHOLD_NOTE =
+  'thresholds Q90, Q95, Q99: quantiles of the observed daily flows of the reference (calibration) period'
+
+/** The return periods of {@link returnLevelThresholds} (years). */
+export const THRESHOLD_RETURN_PERIODS = [2, 5, 10] as const
+
+/**
+ * Return levels of the annual maxima of the observed flows of the reference period, fitted by
+ * a Gumbel distribution by L-moments (Hosking 1990; src/hydro/frequency/), as thresholds `T2`,
+ * `T5`, `T10` (mm/step). Years are calendar years with at least 80 % of their steps observed.
+ *
+ * @param observed observed flows (mm/step, NaN where missing), indexed like `times`
+ * @param times start of each step (ms since the epoch, UTC)
+ * @param stepMs the step (ms)
+ * @returns the thresholds and a note on how they were made
+ * @throws InputError when the period has too few complete years (10) or admits no fit
+ */
+export function returnLevelThresholds(
+  observed: Float64Array,
+  times: Float64Array,
+  stepMs: number,
+  start: number,
+  end: number,
+): { thresholds: FlowThreshold[]; note: string } {
+  const am = annualMaxima(times.subarray(start, end), observed.subarray(start, end), stepMs)
+  const fit = analyseFloodFrequency(am.values, {
+    method: 'gumbel-lmom',
+    periods: THRESHOLD_RETURN_PERIODS,
+  })
+  if (!fit.ok)
+    throw new InputError(
+      `return-level thresholds: ${fit.issues.map(formatIssue).join('; ')} (${am.values.length} complete years in the reference period)`,
+    )
+  return {
+    thresholds: fit.value.returnLevels.map((r) => ({
+      name: `T${r.returnPeriodYears}`,
+      value: r.value,
+    })),
+    note:
+      `thresholds T2, T5, T10: 2-, 5- and 10-year return levels of the annual maxima of the ` +
+      `observed daily flows of the reference (calibration) period (${am.values.length} years), ` +
+      `Gumbel fitted by L-moments`,
+  }
 }

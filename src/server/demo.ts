@@ -1,0 +1,413 @@
+/**
+ * The demo region that `npm start` serves: three real gauged basins of the upper Seine
+ * (data/demo/upper-seine.json), loaded with their history, calibrated and given flood
+ * thresholds on first start, then a replay of the flood of May–June 2016 on an accelerated
+ * clock: every simulated day the day's observations arrive, an ensemble weather forecast is
+ * issued and a forecast cycle runs, so forecasts rise and cross thresholds within a minute.
+ *
+ * No archive of weather forecasts comes with the data: the replay's members are drawn from
+ * the observed future forcing by a stated, seeded error model (src/forecast/hindcast/
+ * synthetic-forcing.ts), and every forecast says so in its source.
+ */
+import { readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+import type { EpochMs } from '../core/brand.ts'
+import { seededRng } from '../core/rng.ts'
+import type { BasinId, SeriesId, StationId, ThresholdId, UserId } from '../core/ids.ts'
+import type { ForecastCycleResult } from '../forecast/cycle/types.ts'
+import { runForecastCycle } from '../forecast/cycle/cycle.ts'
+import { routingStateUpdate } from '../forecast/cycle/routing-state-update.ts'
+import {
+  DEFAULT_FORCING_ERRORS,
+  describeForcingErrors,
+  issueSeed,
+  syntheticMembers,
+} from '../forecast/hindcast/synthetic-forcing.ts'
+import type { ModelRunner } from '../forecast/ports.ts'
+import { calibrate } from '../hydro/calibrate/calibrate.ts'
+import { analyseFloodFrequency } from '../hydro/frequency/analysis.ts'
+import { annualMaxima } from '../hydro/frequency/annual-maxima.ts'
+import { createModel } from '../hydro/models/registry.ts'
+import { parseSeriesCsv, parseStepDate, type SeriesTable } from '../observe/forcing-csv.ts'
+import type { Observation, Series, Variable } from '../observe/types.ts'
+import { VARIABLE_UNITS } from '../observe/types.ts'
+import type { Store } from '../store/index.ts'
+import type { EventHub } from './events.ts'
+
+const DAY_MS = 86_400_000
+
+export const DEMO_REGION_FILE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'data',
+  'demo',
+  'upper-seine.json',
+)
+
+const period = z.object({ start: z.string(), end: z.string() })
+const regionSchema = z.object({
+  name: z.string(),
+  basins: z.array(
+    z.object({
+      id: z.string(),
+      station: z.string(),
+      name: z.string(),
+      river: z.string(),
+      forcing: z.string(),
+      basin: z.string(),
+    }),
+  ),
+  model: z.string(),
+  calibration: period.extend({
+    warmupStart: z.string(),
+    criterion: z.enum(['KGE', 'NSE', 'KGE2']),
+  }),
+  thresholds: z.object({
+    through: z.string(),
+    returnPeriods: z.array(z.number()),
+    method: z.enum(['gev-lmom', 'gumbel-lmom', 'gumbel-ml']),
+  }),
+  replay: period.extend({
+    members: z.number().int().min(2),
+    horizonDays: z.number().int().min(1),
+    seed: z.number().int(),
+  }),
+})
+type Region = z.infer<typeof regionSchema>
+
+const basinFileSchema = z.object({
+  area_km2: z.number(),
+  lat: z.number(),
+  lon: z.number(),
+  hypso_m: z.array(z.number()).length(101),
+})
+
+/** One basin of the region with its whole record in memory. */
+interface DemoBasin {
+  readonly id: BasinId
+  readonly station: StationId
+  readonly areaKm2: number
+  readonly table: SeriesTable
+  /** Observed discharge (m³/s). */
+  readonly discharge: Float64Array
+  readonly series: Readonly<Record<'precipitation' | 'pet' | 'temperature' | 'discharge', SeriesId>>
+}
+
+export interface DemoRegion {
+  readonly name: string
+  readonly region: Region
+  readonly basins: readonly DemoBasin[]
+}
+
+const day = (s: string): number => {
+  const t = parseStepDate(s)
+  if (Number.isNaN(t)) throw new Error(`demo region: not a date: ${s}`)
+  return t
+}
+
+/** Reads the region file and the basins' series (throws on anything malformed: it is ours). */
+export function readDemoRegion(file = DEMO_REGION_FILE): DemoRegion {
+  const region = regionSchema.parse(JSON.parse(readFileSync(file, 'utf8')))
+  const dir = dirname(resolve(file))
+  const basins = region.basins.map((b) => {
+    const parsed = parseSeriesCsv(readFileSync(resolve(dir, b.forcing), 'utf8'), b.forcing, [
+      'precip_mm',
+      'pet_mm',
+      'temp_c',
+      'q_ls',
+    ])
+    if (!parsed.ok)
+      throw new Error(`demo region: ${parsed.issues.map((i) => i.message).join('; ')}`)
+    const info = basinFileSchema.parse(JSON.parse(readFileSync(resolve(dir, b.basin), 'utf8')))
+    const qls = parsed.value.columns.get('q_ls')!
+    const id = b.id as BasinId
+    return {
+      id,
+      station: b.station as StationId,
+      areaKm2: info.area_km2,
+      table: parsed.value,
+      discharge: qls.map((v) => v / 1000),
+      series: {
+        precipitation: `${id}:precipitation` as SeriesId,
+        pet: `${id}:pet` as SeriesId,
+        temperature: `${id}:temperature` as SeriesId,
+        discharge: `${b.station}:discharge` as SeriesId,
+      },
+      info,
+      meta: b,
+    }
+  })
+  return { name: region.name, region, basins }
+}
+
+const COLUMN: Readonly<Record<'precipitation' | 'pet' | 'temperature', string>> = {
+  precipitation: 'precip_mm',
+  pet: 'pet_mm',
+  temperature: 'temp_c',
+}
+
+/** Observations of every series of `b` for steps [from, to). */
+function observationsOf(b: DemoBasin, from: number, to: number): Observation[] {
+  const out: Observation[] = []
+  for (let i = from; i < to; i++) {
+    const t = b.table.times[i]! as EpochMs
+    for (const v of ['precipitation', 'pet', 'temperature'] as const) {
+      const x = b.table.columns.get(COLUMN[v])![i]!
+      if (Number.isFinite(x)) out.push({ seriesId: b.series[v], t, value: x, quality: 0 })
+    }
+    const q = b.discharge[i]!
+    if (Number.isFinite(q)) out.push({ seriesId: b.series.discharge, t, value: q, quality: 0 })
+  }
+  return out
+}
+
+const indexOf = (b: DemoBasin, date: string): number =>
+  Math.round((day(date) - b.table.times[0]!) / DAY_MS)
+
+/**
+ * Loads the region into `store` unless it is there: the network, the history up to the
+ * replay's start, GR4J calibrated on each basin, and thresholds fitted to annual maxima.
+ * Safe to call on every start; what exists is kept.
+ */
+export async function loadDemoRegion(
+  store: Store,
+  demo: DemoRegion,
+  log: (msg: string) => void,
+): Promise<void> {
+  const { region } = demo
+  const now = Date.now() as EpochMs
+  const extra = demo.basins as unknown as {
+    info: z.infer<typeof basinFileSchema>
+    meta: Region['basins'][number]
+  }[]
+  if ((await store.basins.list()).length === 0) log(`loading the demo region: ${demo.name}`)
+  await store.transaction(async (tx) => {
+    await tx.basins.upsert(
+      demo.basins.map((b, k) => ({
+        id: b.id,
+        name: extra[k]!.meta.name,
+        areaKm2: b.areaKm2,
+        outline: null,
+        hypsometry: extra[k]!.info.hypso_m,
+        downstream: null,
+      })),
+    )
+    await tx.stations.upsert(
+      demo.basins.map((b, k) => ({
+        id: b.station,
+        name: extra[k]!.meta.name,
+        river: extra[k]!.meta.river,
+        lat: extra[k]!.info.lat,
+        lon: extra[k]!.info.lon,
+        basinId: b.id,
+        catchmentAreaKm2: b.areaKm2,
+        datumM: null,
+      })),
+    )
+    const series: Series[] = []
+    for (const b of demo.basins) {
+      for (const v of [
+        'precipitation',
+        'pet',
+        'temperature',
+        'discharge',
+      ] as const satisfies readonly Variable[]) {
+        series.push({
+          id: b.series[v],
+          variable: v,
+          unit: VARIABLE_UNITS[v],
+          kind: 'observed',
+          stationId: null,
+          basinId: b.id,
+          stepMs: DAY_MS,
+        })
+      }
+    }
+    await tx.series.upsert(series)
+  })
+  for (const b of demo.basins) {
+    const upTo = indexOf(b, region.replay.start)
+    if ((await store.observations.count(b.series.discharge)) < upTo / 2) {
+      const obs = observationsOf(b, 0, upTo)
+      for (let k = 0; k < obs.length; k += 20_000)
+        await store.observations.write(obs.slice(k, k + 20_000), now)
+      log(
+        `${b.id}: ${obs.length} observations loaded (${b.table.dates[0]} to ${b.table.dates[upTo - 1]})`,
+      )
+    }
+    if ((await store.modelConfigs.find(b.id)) === undefined) {
+      const model = createModel(region.model)
+      if (!model.ok) throw new Error(`demo region: ${region.model}`)
+      const c = region.calibration
+      const [ws, s, e] = [indexOf(b, c.warmupStart), indexOf(b, c.start), indexOf(b, c.end) + 1]
+      const forcing = {
+        precip: b.table.columns.get('precip_mm')!,
+        pet: b.table.columns.get('pet_mm')!,
+      }
+      const qmm = b.table.columns.get('q_mm')!.slice(s, e)
+      const t0 = performance.now()
+      const cal = calibrate(model.value, forcing, { warmupStart: ws, start: s, end: e }, qmm, {
+        criterion: c.criterion,
+        seed: 1,
+      })
+      const params: Record<string, number> = {}
+      model.value.paramNames.forEach((n, i) => (params[n] = cal.params[i]!))
+      await store.modelConfigs.put({
+        basinId: b.id,
+        model: region.model,
+        params,
+        options: {},
+        calibration: {
+          criterion: c.criterion,
+          value: cal.value,
+          evaluations: cal.evaluations,
+          from: day(c.start) as EpochMs,
+          to: day(c.end) as EpochMs,
+        },
+        updatedAt: now,
+      })
+      log(
+        `${b.id}: ${region.model} calibrated on ${c.start}..${c.end}, ${c.criterion} ${cal.value.toFixed(3)} (${cal.evaluations} runs, ${((performance.now() - t0) / 1000).toFixed(2)} s)`,
+      )
+    }
+    if ((await store.thresholds.list(b.series.discharge)).length === 0) {
+      const th = region.thresholds
+      const end = indexOf(b, th.through) + 1
+      const maxima = annualMaxima(
+        b.table.times.subarray(0, end),
+        b.discharge.subarray(0, end),
+        DAY_MS,
+      )
+      const fit = analyseFloodFrequency(maxima.values, {
+        method: th.method,
+        periods: th.returnPeriods,
+        bootstrap: { resamples: 200, level: 0.9, seed: 1 },
+      })
+      if (!fit.ok)
+        throw new Error(`demo region: ${b.id}: ${fit.issues.map((i) => i.message).join('; ')}`)
+      const years = `${maxima.used[0]?.year}–${maxima.used[maxima.used.length - 1]?.year}`
+      await store.thresholds.upsert(
+        fit.value.returnLevels.map((l) => ({
+          id: `${b.series.discharge}:Q${l.returnPeriodYears}:fitted` as ThresholdId,
+          seriesId: b.series.discharge,
+          name: `Q${l.returnPeriodYears}`,
+          returnPeriodYears: l.returnPeriodYears,
+          value: l.value,
+          source: 'fitted' as const,
+          ciLow: l.ciLow,
+          ciHigh: l.ciHigh,
+          setBy: null as UserId | null,
+          reason: `${th.method} fit of ${maxima.values.length} annual maxima (${years}), 90 % parametric bootstrap interval`,
+          setAt: now,
+        })),
+      )
+      log(
+        `${b.id}: thresholds ${fit.value.returnLevels.map((l) => `Q${l.returnPeriodYears}=${l.value.toFixed(0)}`).join(' ')} m³/s`,
+      )
+    }
+  }
+}
+
+export interface DemoReplay {
+  /** Resolves when the replay has ended (or was stopped). */
+  readonly finished: Promise<void>
+  stop(): void
+}
+
+/**
+ * Replays the region's flood: one simulated day every `24 / hoursPerSecond` real seconds.
+ * Each day the previous day's observations are stored, synthetic ensemble forecasts are issued
+ * for every basin, and a forecast cycle runs; `events` hears of each stored forecast.
+ */
+export function startDemoReplay(
+  store: Store,
+  demo: DemoRegion,
+  runner: ModelRunner,
+  events: EventHub,
+  hoursPerSecond: number,
+  log: (msg: string) => void,
+): DemoReplay {
+  const { replay } = demo.region
+  const errors = DEFAULT_FORCING_ERRORS
+  const source = `synthetic: members drawn from the observed forcing, ${describeForcingErrors(errors, replay.seed)}`
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  let wake: () => void = () => {}
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((r) => {
+      wake = r
+      timer = setTimeout(r, ms)
+    })
+  const finished = (async () => {
+    const start = day(replay.start)
+    const end = day(replay.end)
+    log(`replaying ${replay.start}..${replay.end}, ${hoursPerSecond} simulated hours per second`)
+    for (let t = start; t <= end && !stopped; t += DAY_MS) {
+      const began = Date.now()
+      const issueTime = t as EpochMs
+      for (const b of demo.basins) {
+        const i = Math.round((t - b.table.times[0]!) / DAY_MS)
+        await store.observations.write(observationsOf(b, i - 1, i), Date.now() as EpochMs)
+        const members = syntheticMembers(
+          b.table.columns.get('precip_mm')!,
+          b.table.columns.get('pet_mm')!,
+          b.table.columns.get('temp_c')!,
+          i,
+          replay.horizonDays,
+          replay.members,
+          errors,
+          seededRng(issueSeed(replay.seed, i)),
+        )
+        await store.forcingForecasts.put({
+          basinId: b.id,
+          issueTime,
+          stepMs: DAY_MS,
+          source,
+          precip: members.precip,
+          pet: members.pet,
+          temp: members.temp,
+        })
+      }
+      const result: ForecastCycleResult = await runForecastCycle(
+        {
+          basins: store.basins,
+          series: store.series,
+          observations: store.observations,
+          thresholds: store.thresholds,
+          configs: store.modelConfigs,
+          states: store.modelStates,
+          forcing: store.forcingForecasts,
+          forecasts: store.forecasts,
+          runner,
+          clock: { now: () => Date.now() as EpochMs },
+          update: routingStateUpdate,
+        },
+        { issueTime, coldStartSteps: 730 },
+      )
+      if (result.status === 'complete') {
+        events.publish({
+          kind: 'forecast',
+          runId: result.runId,
+          issueTime: new Date(t).toISOString(),
+          basins: result.forecast.length,
+        })
+      } else {
+        log(`forecast ${new Date(t).toISOString().slice(0, 10)} failed: ${result.note}`)
+      }
+      const wait = (24 / hoursPerSecond) * 1000 - (Date.now() - began)
+      if (wait > 0 && !stopped) await sleep(wait)
+    }
+    log('replay finished')
+  })()
+  return {
+    finished,
+    stop() {
+      stopped = true
+      if (timer !== undefined) clearTimeout(timer)
+      wake()
+    },
+  }
+}
