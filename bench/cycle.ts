@@ -22,7 +22,8 @@
  * - `sqlite, 2 workers` — the same cycle over the real store (src/store) in a temporary SQLite
  *   file, loaded beforehand (load time printed apart).
  *
- * `--basins N` scales the network; `--quick` skips the in-process and SQLite runs.
+ * `--basins N` scales the network; `--quick` skips the in-process and SQLite runs; with
+ * `TRACE_MEM=1` each configuration prints its memory once a second.
  * Ends with `cycle_s=…` and `cycle_peak_mb=…` for the 2-worker run.
  */
 import { spawnSync } from 'node:child_process'
@@ -492,16 +493,18 @@ async function child(label: string): Promise<void> {
   const baseRss = process.memoryUsage.rss()
   let sampled = baseRss
   let ticks = 0
+  const before = runner.stats()
+  const cpu0 = process.cpuUsage()
+  const c0 = performance.now()
   const timer = setInterval(() => {
     sampled = Math.max(sampled, process.memoryUsage.rss())
     if (process.env['TRACE_MEM'] !== undefined && ++ticks % 50 === 0) {
       const m = process.memoryUsage()
-      console.error(`t=${((performance.now() - c0) / 1000).toFixed(1)} rss=${(m.rss / MB).toFixed(0)} heap=${(m.heapUsed / MB).toFixed(0)} ext=${(m.external / MB).toFixed(0)} ab=${(m.arrayBuffers / MB).toFixed(0)}`)
+      console.error(
+        `t=${((performance.now() - c0) / 1000).toFixed(1)} rss=${(m.rss / MB).toFixed(0)} heap=${(m.heapUsed / MB).toFixed(0)} ext=${(m.external / MB).toFixed(0)} ab=${(m.arrayBuffers / MB).toFixed(0)}`,
+      )
     }
   }, 20)
-  const before = runner.stats()
-  const cpu0 = process.cpuUsage()
-  const c0 = performance.now()
   const result = await runForecastCycle(deps, { issueTime: ISSUE })
   const cycleS = (performance.now() - c0) / 1000
   const cpu = process.cpuUsage(cpu0)
