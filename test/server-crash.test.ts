@@ -22,7 +22,7 @@ function start(
   dbFile: string,
   configFile: string,
   port: number,
-): { child: ChildProcess; ready: Promise<void> } {
+): { child: ChildProcess; ready: Promise<void>; exited: Promise<void> } {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'freshet.js'), 'serve', '--no-demo'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), FRESHET_DB: dbFile, FRESHET_CONFIG: configFile },

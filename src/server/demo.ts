@@ -332,7 +332,7 @@ export function startDemoReplay(
 ): DemoReplay {
   const { replay } = demo.region
   const errors = DEFAULT_FORCING_ERRORS
-  const source = `synthetic: members drawn from the observed forcing, ${describeForcingErrors(errors, replay.seed)}`
+  const source = `synthetic: ${describeForcingErrors(errors, replay.seed)}`
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let wake: () => void = () => {}

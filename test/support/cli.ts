@@ -14,12 +14,16 @@ export interface CliResult {
   readonly stderr: string
 }
 
-/** Runs `freshet args…` in `cwd` (default: the repository root). */
-export function freshet(args: readonly string[], cwd = ROOT): CliResult {
+/** Runs `freshet args…` in `cwd` (default: the repository root), with `env` added. */
+export function freshet(
+  args: readonly string[],
+  cwd = ROOT,
+  env: Record<string, string> = {},
+): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', ...env },
   })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
