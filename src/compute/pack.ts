@@ -4,10 +4,12 @@
  *
  * A call to `runEnsembles` is checked once ({@link layoutCall}): every job against its model.
  * The jobs are then cut into tasks of contiguous jobs ({@link splitTasks}); each task copies
- * its inputs into one input array ({@link packTask}) and has one output array, where each job
- * in turn gets the flows of its members (mm per step), then their end states if asked:
+ * its inputs into one input array ({@link packTask}),
  *
  *   [ params and start state of each job | precip plane | pet plane | temp plane | times plane ]
+ *
+ * and has one output array, where each job in turn gets the flows of its members (mm per
+ * step), then their end states if asked.
  *
  * Every plane has one row of `steps` values per member, at the same index in each plane, so a
  * job's members are consecutive stretches of the planes that the model's `simulate` runs
@@ -25,7 +27,7 @@ import type { ModelJob, ModelJobResult } from '../forecast/ports.ts'
 import type { ModelOptions } from '../hydro/models/registry.ts'
 import { createModel } from '../hydro/models/registry.ts'
 
-/** Where one job's numbers sit in a task's input and in the call's output (indices, not bytes). */
+/** Where one job's numbers sit in its task's input and output (indices, not bytes). */
 export interface PackedJob {
   /** Model name of src/hydro/models/registry.ts. */
   readonly model: string

@@ -141,7 +141,7 @@ export interface ModelJob {
 export interface ModelJobResult {
   /**
    * Simulated flow of each member (mm per step), `steps` long, in member order. The caller owns
-   * the arrays and may change them in place (they may be views into one buffer per call).
+   * the arrays and may change them in place (they may be views into larger buffers).
    */
   readonly flows: readonly Float64Array[]
   /** Each member's end state (the model's layout), or null when the job did not ask for them. */
