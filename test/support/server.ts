@@ -1,13 +1,12 @@
 /** An app on a fresh SQLite file, with one token per role, for in-process HTTP tests. */
-import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { EpochMs } from '../../src/core/brand.ts'
 import type { BasinId, SeriesId, StationId } from '../../src/core/ids.ts'
 import { buildApp } from '../../src/server/app.ts'
 import { tokenDigest, type TokenGrant } from '../../src/server/auth.ts'
 import { EventHub } from '../../src/server/events.ts'
-import { openStore, type Store } from '../../src/store/index.ts'
-import { tempDir } from './cli.ts'
+import type { Store } from '../../src/store/index.ts'
+import { STORE_TARGETS, type StoreTarget } from '../../src/store/testing/databases.ts'
 
 export const TOKENS = {
   admin: 'admin-token',
@@ -37,8 +36,11 @@ export interface TestServer {
 }
 
 /** Builds the app over a new SQLite file holding two basins (seine, aube), a station each and their discharge series. */
-export async function testServer(options: { bodyLimit?: number } = {}): Promise<TestServer> {
-  const store = await openStore(join(tempDir(), 'freshet.db'))
+export async function testServer(
+  options: { bodyLimit?: number; target?: StoreTarget } = {},
+): Promise<TestServer> {
+  const opened = await (options.target ?? STORE_TARGETS[0]!).open()
+  const store = opened.store
   const events = new EventHub()
   const clock = { t: Date.UTC(2016, 5, 3) }
   await store.basins.upsert(
@@ -103,7 +105,12 @@ export async function testServer(options: { bodyLimit?: number } = {}): Promise<
     },
     async close() {
       await app.close()
-      await store.close()
+      await opened.dispose()
     },
   }
 }
+
+/** The databases the server's HTTP tests run on: SQLite, and PostgreSQL when FRESHET_PG_URL is set. */
+export const SERVER_TARGETS: readonly StoreTarget[] = STORE_TARGETS.filter(
+  (t) => t.enabled && !t.name.includes('portable'),
+)
