@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EpochMs } from '../src/core/brand.ts'
 import type { BasinId, ForecastRunId, SeriesId, ThresholdId } from '../src/core/ids.ts'
+import { readTable } from './support/airgr-reference.ts'
 import { SERVER_TARGETS, TOKENS, auth, testServer, type TestServer } from './support/server.ts'
 
 describe.each(SERVER_TARGETS)('on $name', (target) => {
@@ -149,6 +150,76 @@ describe.each(SERVER_TARGETS)('on $name', (target) => {
       expect(withMembers.members[1]).toEqual([12, 22, 60])
       expect((await s.app.inject('/api/v1/forecasts/run-1/basins/aube')).statusCode).toBe(404)
       expect((await s.app.inject('/api/v1/forecasts')).json()[0].status).toBe('complete')
+    })
+
+    it('runs a forecast cycle when a weather forecast arrives and announces it', async () => {
+      const day = 86_400_000
+      const t0 = Date.UTC(2015, 0, 1)
+      const data = readTable('inputs/H010002001.csv')
+      const first = data.times.indexOf(t0)
+      const n = 400
+      await s.store.series.upsert(
+        (['precipitation', 'pet'] as const).map((v) => ({
+          id: `seine:${v}` as SeriesId,
+          variable: v,
+          unit: 'mm' as const,
+          kind: 'observed' as const,
+          stationId: null,
+          basinId: 'seine' as BasinId,
+          stepMs: day,
+        })),
+      )
+      for (const [v, col] of [
+        ['precipitation', 'precip_mm'],
+        ['pet', 'pet_mm'],
+      ] as const) {
+        const values = data.columns.get(col)!
+        await s.store.observations.write(
+          Array.from({ length: n }, (_, i) => ({
+            seriesId: `seine:${v}` as SeriesId,
+            t: (t0 + i * day) as EpochMs,
+            value: values[first + i]!,
+            quality: 0,
+          })),
+          0 as EpochMs,
+        )
+      }
+      await s.store.modelConfigs.put({
+        basinId: 'seine' as BasinId,
+        model: 'GR4J',
+        params: { X1: 300, X2: 0.5, X3: 80, X4: 2 },
+        options: {},
+        calibration: null,
+        updatedAt: 0 as EpochMs,
+      })
+      const heard: string[] = []
+      s.events.subscribe((e) => heard.push(e.kind))
+      const issue = new Date(t0 + n * day).toISOString()
+      const body = {
+        basin: 'seine',
+        issueTime: issue,
+        stepHours: 24,
+        source: 'test-ens',
+        members: [
+          { precip: [1, 20, 30], pet: [1, 1, 1] },
+          { precip: [0, 10, 40], pet: [1, 1, 1] },
+        ],
+      }
+      const r = await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/forcing-forecasts',
+        headers: auth(TOKENS.forecaster),
+        payload: body,
+      })
+      expect(r.json().forecastRequested).toBe(true)
+      await s.forecastTrigger.idle()
+      const f = await s.app.inject('/api/v1/basins/seine/forecast?members=true')
+      expect(f.statusCode).toBe(200)
+      expect(f.json().run.issueTime).toBe(issue)
+      expect(f.json().run.forcingSource).toBe('test-ens')
+      expect(f.json().members).toHaveLength(2)
+      expect(f.json().quantiles.q50).toHaveLength(3)
+      expect(heard).toContain('forecast')
     })
 
     it('takes an ensemble weather forecast, computing PET where it is missing', async () => {

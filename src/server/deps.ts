@@ -10,6 +10,7 @@ import type {
 import type { Store } from '../store/index.ts'
 import type { TokenGrant } from './auth.ts'
 import type { EventHub } from './events.ts'
+import type { ForecastTrigger } from './forecast-trigger.ts'
 
 /** What the routes need; `main.ts` builds it from the configured adapters. */
 export interface AppDeps {
@@ -25,6 +26,8 @@ export interface AppDeps {
   readonly clock: Clock
   readonly events: EventHub
   readonly grants: readonly TokenGrant[]
+  /** Runs a forecast cycle when new weather forecasts arrive; none in a read-only setup. */
+  readonly forecastTrigger?: ForecastTrigger
   /** Answers the health check's database probe. */
   readonly ping: () => Promise<void>
 }

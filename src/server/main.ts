@@ -12,6 +12,8 @@ import type { ServerConfig } from './config.ts'
 import { createInProcessRunner } from '../compute/in-process-runner.ts'
 import { loadDemoRegion, readDemoRegion, startDemoReplay, type DemoReplay } from './demo.ts'
 import { EventHub } from './events.ts'
+import { createForecastTrigger } from './forecast-trigger.ts'
+import { routingStateUpdate } from '../forecast/cycle/routing-state-update.ts'
 
 export interface RunningServer {
   readonly url: string
@@ -40,6 +42,24 @@ export async function startServer(
     onToken(token)
   }
   const events = new EventHub()
+  const runner = createInProcessRunner()
+  const forecastTrigger = createForecastTrigger(
+    {
+      basins: store.basins,
+      series: store.series,
+      observations: store.observations,
+      thresholds: store.thresholds,
+      configs: store.modelConfigs,
+      states: store.modelStates,
+      forcing: store.forcingForecasts,
+      forecasts: store.forecasts,
+      runner,
+      clock: systemClock,
+      update: routingStateUpdate,
+    },
+    events,
+    log,
+  )
   const app = await buildApp(
     {
       ...store,
@@ -54,6 +74,7 @@ export async function startServer(
       clock: systemClock,
       events,
       grants,
+      forecastTrigger,
       ping: async () => {
         await store.series.list({ stationId: '__health__' as never })
       },
@@ -65,14 +86,7 @@ export async function startServer(
   if (config.demo) {
     const demo = readDemoRegion()
     await loadDemoRegion(store, demo, log)
-    replay = startDemoReplay(
-      store,
-      demo,
-      createInProcessRunner(),
-      events,
-      config.demoHoursPerSecond,
-      log,
-    )
+    replay = startDemoReplay(store, demo, runner, events, config.demoHoursPerSecond, log)
     replay.finished.catch((e: unknown) =>
       log(`demo replay stopped: ${e instanceof Error ? e.message : String(e)}`),
     )
@@ -83,6 +97,7 @@ export async function startServer(
     async close() {
       replay?.stop()
       await replay?.finished.catch(() => {})
+      await forecastTrigger.idle()
       await app.close()
       await store.close()
     },

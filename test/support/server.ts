@@ -5,6 +5,8 @@ import type { BasinId, SeriesId, StationId } from '../../src/core/ids.ts'
 import { buildApp } from '../../src/server/app.ts'
 import { tokenDigest, type TokenGrant } from '../../src/server/auth.ts'
 import { EventHub } from '../../src/server/events.ts'
+import { createForecastTrigger, type ForecastTrigger } from '../../src/server/forecast-trigger.ts'
+import { createInProcessRunner } from '../../src/compute/in-process-runner.ts'
 import type { Store } from '../../src/store/index.ts'
 import { STORE_TARGETS, type StoreTarget } from '../../src/store/testing/databases.ts'
 
@@ -30,6 +32,7 @@ export interface TestServer {
   readonly app: FastifyInstance
   readonly store: Store
   readonly events: EventHub
+  readonly forecastTrigger: ForecastTrigger
   /** The clock the app sees (ms); tests may move it. */
   now: number
   close(): Promise<void>
@@ -76,6 +79,22 @@ export async function testServer(
       stepMs: 3_600_000,
     })),
   )
+  const forecastTrigger = createForecastTrigger(
+    {
+      basins: store.basins,
+      series: store.series,
+      observations: store.observations,
+      thresholds: store.thresholds,
+      configs: store.modelConfigs,
+      states: store.modelStates,
+      forcing: store.forcingForecasts,
+      forecasts: store.forecasts,
+      runner: createInProcessRunner(),
+      clock: { now: () => clock.t as EpochMs },
+    },
+    events,
+    () => {},
+  )
   const app = await buildApp(
     {
       stations: store.stations,
@@ -89,6 +108,7 @@ export async function testServer(
       clock: { now: () => clock.t as EpochMs },
       events,
       grants,
+      forecastTrigger,
       ping: async () => {},
     },
     { bodyLimit: options.bodyLimit ?? 1024 * 1024, logLevel: 'silent' },
@@ -97,6 +117,7 @@ export async function testServer(
     app,
     store,
     events,
+    forecastTrigger,
     get now() {
       return clock.t
     },
@@ -104,6 +125,7 @@ export async function testServer(
       clock.t = t
     },
     async close() {
+      await forecastTrigger.idle()
       await app.close()
       await opened.dispose()
     },

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import type { EpochMs } from '../../core/brand.ts'
 import type { BasinId, ForecastRunId } from '../../core/ids.ts'
 import { formatIssue } from '../../core/result.ts'
 import { FORECAST_QUANTILES, type ForecastRun } from '../../forecast/ports.ts'
@@ -149,6 +150,7 @@ export function registerForecasts(app: FastifyInstance, deps: AppDeps): void {
         body: z.unknown(),
         response: {
           200: z.object({
+            forecastRequested: z.boolean().describe('whether a forecast cycle was started from it'),
             stored: z.array(
               z.object({
                 basin: z.string(),
@@ -210,7 +212,14 @@ export function registerForecasts(app: FastifyInstance, deps: AppDeps): void {
       await deps.transaction(async (tx) => {
         for (const f of forecasts) await tx.forcingForecasts.put(f)
       })
+      // New forcing: forecast from it (in the background; the run is announced on /api/v1/events).
+      const latest = Math.max(...forecasts.map((f) => f.issueTime)) as EpochMs
+      void deps.forecastTrigger?.request(
+        latest,
+        forecasts.map((f) => f.basinId),
+      )
       return {
+        forecastRequested: deps.forecastTrigger !== undefined,
         stored: forecasts.map((f) => ({
           basin: f.basinId,
           issueTime: iso(f.issueTime),
