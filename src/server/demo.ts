@@ -16,16 +16,12 @@ import { z } from 'zod'
 import type { EpochMs } from '../core/brand.ts'
 import { seededRng } from '../core/rng.ts'
 import type { BasinId, SeriesId, StationId, ThresholdId, UserId } from '../core/ids.ts'
-import type { ForecastCycleResult } from '../forecast/cycle/types.ts'
-import { runForecastCycle } from '../forecast/cycle/cycle.ts'
-import { routingStateUpdate } from '../forecast/cycle/routing-state-update.ts'
 import {
   DEFAULT_FORCING_ERRORS,
   describeForcingErrors,
   issueSeed,
   syntheticMembers,
 } from '../forecast/hindcast/synthetic-forcing.ts'
-import type { ModelRunner } from '../forecast/ports.ts'
 import { calibrate } from '../hydro/calibrate/calibrate.ts'
 import { analyseFloodFrequency } from '../hydro/frequency/analysis.ts'
 import { annualMaxima } from '../hydro/frequency/annual-maxima.ts'
@@ -34,7 +30,7 @@ import { parseSeriesCsv, parseStepDate, type SeriesTable } from '../observe/forc
 import type { Observation, Series, Variable } from '../observe/types.ts'
 import { VARIABLE_UNITS } from '../observe/types.ts'
 import type { Store } from '../store/index.ts'
-import type { EventHub } from './events.ts'
+import type { ForecastTrigger } from './forecast-trigger.ts'
 
 const DAY_MS = 86_400_000
 
@@ -320,13 +316,12 @@ export interface DemoReplay {
 /**
  * Replays the region's flood: one simulated day every `24 / hoursPerSecond` real seconds.
  * Each day the previous day's observations are stored, synthetic ensemble forecasts are issued
- * for every basin, and a forecast cycle runs; `events` hears of each stored forecast.
+ * for every basin, and a forecast cycle runs through `trigger` (which announces it).
  */
 export function startDemoReplay(
   store: Store,
   demo: DemoRegion,
-  runner: ModelRunner,
-  events: EventHub,
+  trigger: ForecastTrigger,
   hoursPerSecond: number,
   log: (msg: string) => void,
 ): DemoReplay {
@@ -371,32 +366,10 @@ export function startDemoReplay(
           temp: members.temp,
         })
       }
-      const result: ForecastCycleResult = await runForecastCycle(
-        {
-          basins: store.basins,
-          series: store.series,
-          observations: store.observations,
-          thresholds: store.thresholds,
-          configs: store.modelConfigs,
-          states: store.modelStates,
-          forcing: store.forcingForecasts,
-          forecasts: store.forecasts,
-          runner,
-          clock: { now: () => Date.now() as EpochMs },
-          update: routingStateUpdate,
-        },
-        { issueTime, coldStartSteps: 730 },
+      await trigger.request(
+        issueTime,
+        demo.basins.map((b) => b.id),
       )
-      if (result.status === 'complete') {
-        events.publish({
-          kind: 'forecast',
-          runId: result.runId,
-          issueTime: new Date(t).toISOString(),
-          basins: result.forecast.length,
-        })
-      } else {
-        log(`forecast ${new Date(t).toISOString().slice(0, 10)} failed: ${result.note}`)
-      }
       const wait = (24 / hoursPerSecond) * 1000 - (Date.now() - began)
       if (wait > 0 && !stopped) await sleep(wait)
     }

@@ -7,8 +7,37 @@
 import type { EpochMs } from '../core/brand.ts'
 import type { BasinId } from '../core/ids.ts'
 import { runForecastCycle } from '../forecast/cycle/cycle.ts'
-import type { ForecastCycleDeps, ForecastCycleResult } from '../forecast/cycle/types.ts'
+import type { Clock } from '../core/clock.ts'
+import type {
+  ForecastCycleDeps,
+  ForecastCycleResult,
+  StateUpdate,
+} from '../forecast/cycle/types.ts'
+import type { ModelRunner } from '../forecast/ports.ts'
+import type { Repositories } from '../store/index.ts'
 import type { EventHub } from './events.ts'
+
+/** The forecast cycle's ports, taken from a store's repositories. */
+export function cycleDeps(
+  store: Repositories,
+  runner: ModelRunner,
+  clock: Clock,
+  update?: StateUpdate,
+): ForecastCycleDeps {
+  return {
+    basins: store.basins,
+    series: store.series,
+    observations: store.observations,
+    thresholds: store.thresholds,
+    configs: store.modelConfigs,
+    states: store.modelStates,
+    forcing: store.forcingForecasts,
+    forecasts: store.forecasts,
+    runner,
+    clock,
+    ...(update !== undefined ? { update } : {}),
+  }
+}
 
 export interface ForecastTrigger {
   /**

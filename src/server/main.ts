@@ -12,7 +12,7 @@ import type { ServerConfig } from './config.ts'
 import { createInProcessRunner } from '../compute/in-process-runner.ts'
 import { loadDemoRegion, readDemoRegion, startDemoReplay, type DemoReplay } from './demo.ts'
 import { EventHub } from './events.ts'
-import { createForecastTrigger } from './forecast-trigger.ts'
+import { createForecastTrigger, cycleDeps } from './forecast-trigger.ts'
 import { routingStateUpdate } from '../forecast/cycle/routing-state-update.ts'
 
 export interface RunningServer {
@@ -44,19 +44,7 @@ export async function startServer(
   const events = new EventHub()
   const runner = createInProcessRunner()
   const forecastTrigger = createForecastTrigger(
-    {
-      basins: store.basins,
-      series: store.series,
-      observations: store.observations,
-      thresholds: store.thresholds,
-      configs: store.modelConfigs,
-      states: store.modelStates,
-      forcing: store.forcingForecasts,
-      forecasts: store.forecasts,
-      runner,
-      clock: systemClock,
-      update: routingStateUpdate,
-    },
+    cycleDeps(store, runner, systemClock, routingStateUpdate),
     events,
     log,
   )
@@ -86,7 +74,7 @@ export async function startServer(
   if (config.demo) {
     const demo = readDemoRegion()
     await loadDemoRegion(store, demo, log)
-    replay = startDemoReplay(store, demo, runner, events, config.demoHoursPerSecond, log)
+    replay = startDemoReplay(store, demo, forecastTrigger, config.demoHoursPerSecond, log)
     replay.finished.catch((e: unknown) =>
       log(`demo replay stopped: ${e instanceof Error ? e.message : String(e)}`),
     )

@@ -5,7 +5,11 @@ import type { BasinId, SeriesId, StationId } from '../../src/core/ids.ts'
 import { buildApp } from '../../src/server/app.ts'
 import { tokenDigest, type TokenGrant } from '../../src/server/auth.ts'
 import { EventHub } from '../../src/server/events.ts'
-import { createForecastTrigger, type ForecastTrigger } from '../../src/server/forecast-trigger.ts'
+import {
+  createForecastTrigger,
+  cycleDeps,
+  type ForecastTrigger,
+} from '../../src/server/forecast-trigger.ts'
 import { createInProcessRunner } from '../../src/compute/in-process-runner.ts'
 import type { Store } from '../../src/store/index.ts'
 import { STORE_TARGETS, type StoreTarget } from '../../src/store/testing/databases.ts'
@@ -80,18 +84,7 @@ export async function testServer(
     })),
   )
   const forecastTrigger = createForecastTrigger(
-    {
-      basins: store.basins,
-      series: store.series,
-      observations: store.observations,
-      thresholds: store.thresholds,
-      configs: store.modelConfigs,
-      states: store.modelStates,
-      forcing: store.forcingForecasts,
-      forecasts: store.forecasts,
-      runner: createInProcessRunner(),
-      clock: { now: () => clock.t as EpochMs },
-    },
+    cycleDeps(store, createInProcessRunner(), { now: () => clock.t as EpochMs }),
     events,
     () => {},
   )
