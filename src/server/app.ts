@@ -17,6 +17,7 @@ import { registerEvents } from './routes/events.ts'
 import { registerHealth } from './routes/health.ts'
 import { registerForecasts } from './routes/forecasts.ts'
 import { registerNetwork } from './routes/network.ts'
+import { registerNetworkAdmin } from './routes/network-admin.ts'
 import { registerObservations } from './routes/observations.ts'
 import { registerThresholds } from './routes/thresholds.ts'
 
@@ -51,6 +52,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger())
   registerHealth(app, deps)
   registerNetwork(app, deps)
+  registerNetworkAdmin(app, deps)
   registerObservations(app, deps)
   registerForecasts(app, deps)
   registerThresholds(app, deps)

@@ -1,5 +1,9 @@
 import type { Clock } from '../core/clock.ts'
-import type { ForcingForecastRepository, ForecastRepository } from '../forecast/ports.ts'
+import type {
+  ForcingForecastRepository,
+  ForecastRepository,
+  ModelConfigRepository,
+} from '../forecast/ports.ts'
 import type {
   BasinRepository,
   ObservationRepository,
@@ -21,6 +25,7 @@ export interface AppDeps {
   readonly thresholds: ThresholdRepository
   readonly forecasts: ForecastRepository
   readonly forcingForecasts: ForcingForecastRepository
+  readonly modelConfigs: ModelConfigRepository
   /** Runs several writes in one transaction (see Store.transaction). */
   readonly transaction: Store['transaction']
   readonly clock: Clock

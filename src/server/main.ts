@@ -58,6 +58,7 @@ export async function startServer(
       thresholds: store.thresholds,
       forecasts: store.forecasts,
       forcingForecasts: store.forcingForecasts,
+      modelConfigs: store.modelConfigs,
       transaction: (fn) => store.transaction(fn),
       clock: systemClock,
       events,

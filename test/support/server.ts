@@ -97,6 +97,7 @@ export async function testServer(
       thresholds: store.thresholds,
       forecasts: store.forecasts,
       forcingForecasts: store.forcingForecasts,
+      modelConfigs: store.modelConfigs,
       transaction: (fn) => store.transaction(fn),
       clock: { now: () => clock.t as EpochMs },
       events,
