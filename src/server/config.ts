@@ -29,6 +29,8 @@ export const configSchema = z.object({
   demo: z.boolean().default(true),
   /** Demo clock: simulated hours per real second (FRESHET_DEMO_SPEED). */
   demoHoursPerSecond: z.coerce.number().positive().default(24),
+  /** Worker threads for the forecast cycle's models (FRESHET_WORKERS); 0 runs them in the server's thread. */
+  workers: z.coerce.number().int().min(0).max(256).default(0),
   /** Largest request body (FRESHET_BODY_LIMIT, bytes). */
   bodyLimit: z.coerce
     .number()
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ['FRESHET_DB', 'database'],
     ['FRESHET_DEMO_SPEED', 'demoHoursPerSecond'],
     ['FRESHET_BODY_LIMIT', 'bodyLimit'],
+    ['FRESHET_WORKERS', 'workers'],
     ['LOG_LEVEL', 'logLevel'],
   ]
   for (const [k, f] of map) if (env[k] !== undefined && env[k] !== '') fromEnv[f] = env[k]
@@ -82,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const parsed = configSchema.safeParse({ ...file, ...fromEnv })
   if (!parsed.success) {
     throw new InputError(
-      `configuration: ${parsed.error.issues.map((i) => formatIssue({ path: i.path.map(String), message: i.message })).join('; ')}`,
+      `configuration: ${parsed.error.issues.map((i) => formatIssue({ path: i.path.map((p) => (typeof p === 'number' ? p : String(p))), message: i.message })).join('; ')}`,
     )
   }
   return parsed.data

@@ -10,6 +10,7 @@ import { buildApp } from './app.ts'
 import { tokenDigest, type TokenGrant } from './auth.ts'
 import type { ServerConfig } from './config.ts'
 import { createInProcessRunner } from '../compute/in-process-runner.ts'
+import { createWorkerRunner } from '../compute/worker-runner.ts'
 import { loadDemoRegion, readDemoRegion, startDemoReplay, type DemoReplay } from './demo.ts'
 import { EventHub } from './events.ts'
 import { createForecastTrigger, cycleDeps } from './forecast-trigger.ts'
@@ -42,7 +43,9 @@ export async function startServer(
     onToken(token)
   }
   const events = new EventHub()
-  const runner = createInProcessRunner()
+  // Small networks run their models in this thread; large ones on a pool of worker threads.
+  const pool = config.workers > 0 ? createWorkerRunner({ threads: config.workers }) : undefined
+  const runner = pool ?? createInProcessRunner()
   const forecastTrigger = createForecastTrigger(
     cycleDeps(store, runner, systemClock, routingStateUpdate),
     events,
@@ -87,6 +90,7 @@ export async function startServer(
       replay?.stop()
       await replay?.finished.catch(() => {})
       await forecastTrigger.idle()
+      await pool?.close()
       await app.close()
       await store.close()
     },
