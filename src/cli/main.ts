@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander'
 import { registerCalibrate } from './commands/calibrate.ts'
+import { registerCap } from './commands/cap.ts'
 import { registerDemo } from './commands/demo.ts'
 import { registerHindcast } from './commands/hindcast.ts'
 import { registerIngest } from './commands/ingest.ts'
@@ -25,6 +26,7 @@ registerHindcast(program)
 registerThresholds(program)
 registerServe(program)
 registerIngest(program)
+registerCap(program)
 
 try {
   await program.parseAsync(process.argv)
