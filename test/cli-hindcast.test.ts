@@ -11,6 +11,7 @@ describe('freshet hindcast', () => {
     const dir = tempDir()
     const csv = join(dir, 'scores.csv')
     const html = join(dir, 'report.html')
+    const warnCsv = join(dir, 'warnings.csv')
     const r = freshet([
       'hindcast',
       SPEC,
@@ -19,6 +20,8 @@ describe('freshet hindcast', () => {
       '5',
       '--csv',
       csv,
+      '--warnings-csv',
+      warnCsv,
       '--report',
       html,
     ])
@@ -29,6 +32,33 @@ describe('freshet hindcast', () => {
     expect(r.stdout).toMatch(
       /day-1 CRPS with EnKF on Prod and Rout: [\d.]+ mm\/day .*without update: [\d.]+ mm\/day/,
     )
+
+    // The warning rules replayed over the forecasts, verified per level.
+    expect(r.stdout).toMatch(
+      /warning thresholds Q2, Q5, Q20, Q50: 2-, 5-, 20-, 50-year return levels .* Gumbel fitted by L-moments: Q2 [\d.]+ m³\/s/,
+    )
+    expect(r.stdout).toContain('approved at once by the system account')
+    expect(r.stdout).toMatch(/warnings, EnKF on Prod and Rout: \d+ warning\(s\) issued/)
+    expect(r.stdout).toMatch(/warnings, no update \(open loop\): \d+ warning\(s\) issued/)
+    expect(r.stdout).toMatch(
+      /^level +threshold +events +hits +misses +false +POD +FAR +CSI +ahead +late +POD ahead +median lead \(d\)$/m,
+    )
+    for (const level of ['advisory  Q2', 'warning   Q5', 'severe    Q20', 'emergency Q50'])
+      expect(r.stdout).toMatch(new RegExp(`^${level} [\\d.]+ m³/s +\\d+ +\\d+ +\\d+ +\\d+ `, 'm'))
+    const warnLines = readFileSync(warnCsv, 'utf8').trimEnd().split('\n')
+    expect(warnLines[0]).toBe(
+      'variant,level,threshold_name,threshold,unit,observed_events,hits,misses,false_alarms,pod,far,csi,hits_ahead,hits_late,pod_ahead,median_lead_days,tolerance_days,warnings_issued,members',
+    )
+    expect(warnLines.slice(1).map((l) => l.split(',').slice(0, 3).join(':'))).toEqual([
+      'enkf:advisory:Q2',
+      'enkf:warning:Q5',
+      'enkf:severe:Q20',
+      'enkf:emergency:Q50',
+      'none:advisory:Q2',
+      'none:warning:Q5',
+      'none:severe:Q20',
+      'none:emergency:Q50',
+    ])
 
     const lines = readFileSync(csv, 'utf8').trimEnd().split('\n')
     expect(lines[0]!.split(',')).toEqual([
@@ -70,6 +100,8 @@ describe('freshet hindcast', () => {
     expect(page.startsWith('<!DOCTYPE html>')).toBe(true)
     expect(page).toContain('<svg')
     expect(page).toContain('Synthetic forecasts')
+    expect(page).toContain('<h2>Warnings</h2>')
+    expect(page).toMatch(/warning level in force/)
     expect(page).not.toMatch(/<script/i)
     expect(page).not.toMatch(/<link/i)
     expect(page).not.toMatch(/(src|href)\s*=\s*["']?\s*(https?:)?\/\//i)

@@ -9,6 +9,8 @@
  */
 import type { HindcastResult, HindcastUpdate } from '../forecast/hindcast/hindcast.ts'
 import type { LeadScore } from '../forecast/hindcast/lead-scores.ts'
+import type { WarningReplay, WarningThreshold } from '../forecast/hindcast/warnings.ts'
+import { HINDCAST_POLICY_NOTE } from '../forecast/hindcast/warnings.ts'
 import { csvNumber } from './csv-out.ts'
 import type { ModelRun } from './model-run-file.ts'
 
@@ -24,7 +26,32 @@ export interface HindcastContext {
   readonly observed: Float64Array
   /** Wall-clock time of calibration and hindcast (s), for the summary only. */
   readonly seconds: number
+  /** The warning rules replayed over the forecasts of each variant, or why they were not. */
+  readonly warnings?: HindcastWarnings
 }
+
+/** The warnings replayed over a hindcast (src/forecast/hindcast/warnings.ts). */
+export type HindcastWarnings =
+  | {
+      /** The return-level thresholds, in `unit`. */
+      readonly thresholds: readonly WarningThreshold[]
+      /** How they were made. */
+      readonly note: string
+      readonly unit: string
+      /** Observed flow over the whole record, in `unit`. */
+      readonly observed: Float64Array
+      /** One replay per variant, in the order of the variants. */
+      readonly replays: readonly {
+        readonly update: HindcastUpdate
+        readonly replay: WarningReplay
+      }[]
+    }
+  | {
+      /** Why no warnings were replayed. */
+      readonly skipped: string
+    }
+
+type ReplayedWarnings = Exclude<HindcastWarnings, { readonly skipped: string }>
 
 const UPDATE_LABELS: Readonly<Record<HindcastUpdate, string>> = {
   none: 'no update (open loop)',
@@ -116,9 +143,88 @@ export function hindcastSummary(result: HindcastResult, ctx: HindcastContext): s
     }
   }
   lines.push('')
+  lines.push(...warningLines(ctx))
   lines.push(day1Line(result, ctx))
   lines.push(`${fmt(ctx.seconds, 1)} s`)
   return lines.join('\n') + '\n'
+}
+
+/** Median lead in days, or `-` when no hit was warned ahead. */
+const leadText = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : '-')
+
+/** How the warnings were replayed, in one sentence. */
+function warningMethod(w: ReplayedWarnings): string {
+  const r = w.replays[0]?.replay
+  const levels =
+    r === undefined
+      ? ''
+      : r.verification.map((v) => `${v.level} ${v.thresholdName}`).join(', ') + '; '
+  const tol = r?.toleranceSteps ?? 1
+  return (
+    `warning rules replayed at every issue (default levels: ${levels}forecast: P(exceedance) = share of the members; ` +
+    `observed: the daily flow of the day before the issue); ${HINDCAST_POLICY_NOTE}; ` +
+    `verified by event, a level or above against the observed daily flow ≥ its threshold, matched within ±${tol} day(s); ` +
+    `lead = days from the first day of the matching warning to the first day of the exceedance, median over the hits warned ahead (lead > 0); POD ahead = hits warned ahead / observed events`
+  )
+}
+
+const WARNING_HEAD = [
+  'level',
+  'threshold',
+  'events',
+  'hits',
+  'misses',
+  'false',
+  'POD',
+  'FAR',
+  'CSI',
+  'ahead',
+  'late',
+  'POD ahead',
+  'median lead (d)',
+] as const
+
+function warningRow(v: WarningReplay['verification'][number], unit: string): string[] {
+  return [
+    v.level,
+    `${v.thresholdName} ${fmt(v.thresholdValue, 1)} ${unit}`,
+    String(v.observedEvents),
+    String(v.hits),
+    String(v.misses),
+    String(v.falseAlarms),
+    fmt(v.pod, 2),
+    fmt(v.far, 2),
+    fmt(v.csi, 2),
+    String(v.ahead),
+    String(v.late),
+    fmt(v.podAhead, 2),
+    leadText(v.medianLead),
+  ]
+}
+
+function warningLines(ctx: HindcastContext): string[] {
+  const w = ctx.warnings
+  if (w === undefined) return []
+  if ('skipped' in w) return [`warnings not replayed: ${w.skipped}`, '']
+  const lines: string[] = []
+  lines.push(
+    `${w.note}: ${w.thresholds.map((t) => `${t.name} ${fmt(t.value, 1)} ${w.unit}`).join(', ')}`,
+  )
+  lines.push(`NOTE: ${warningMethod(w)}`)
+  const widths = [10, 20, 7, 6, 7, 6, 6, 6, 6, 6, 5, 10, 16]
+  const row = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('')
+  for (const { update, replay } of w.replays) {
+    const d = ctx.run.table.dates
+    lines.push('')
+    lines.push(
+      `warnings, ${UPDATE_LABELS[update]}: ${replay.warnings} warning(s) issued, ${replay.messages} messages, ${d[replay.start]}..${d[replay.end - 1]}`,
+    )
+    lines.push(row(WARNING_HEAD))
+    for (const v of replay.verification) lines.push(row(warningRow(v, w.unit)))
+  }
+  lines.push('')
+  return lines
 }
 
 function day1Line(result: HindcastResult, ctx: HindcastContext): string {
@@ -172,6 +278,63 @@ export function hindcastCsv(result: HindcastResult): string {
           csvNumber(s.spread / s.rmseMean),
           ...s.thresholds.flatMap((t) => [csvNumber(t.pod), csvNumber(t.far), csvNumber(t.csi)]),
           csvForcingNote(seed),
+        ].join(','),
+      )
+    }
+  }
+  return rows.join('\n') + '\n'
+}
+
+/**
+ * The verification of the replayed warnings as CSV: one row per variant and level. Thresholds
+ * in the unit of the `unit` column; leads in days.
+ */
+export function hindcastWarningsCsv(result: HindcastResult, warnings: ReplayedWarnings): string {
+  const header = [
+    'variant',
+    'level',
+    'threshold_name',
+    'threshold',
+    'unit',
+    'observed_events',
+    'hits',
+    'misses',
+    'false_alarms',
+    'pod',
+    'far',
+    'csi',
+    'hits_ahead',
+    'hits_late',
+    'pod_ahead',
+    'median_lead_days',
+    'tolerance_days',
+    'warnings_issued',
+    'members',
+  ]
+  const rows = [header.join(',')]
+  for (const { update, replay } of warnings.replays) {
+    for (const v of replay.verification) {
+      rows.push(
+        [
+          update,
+          v.level,
+          v.thresholdName,
+          csvNumber(v.thresholdValue),
+          warnings.unit,
+          String(v.observedEvents),
+          String(v.hits),
+          String(v.misses),
+          String(v.falseAlarms),
+          csvNumber(v.pod),
+          csvNumber(v.far),
+          csvNumber(v.csi),
+          String(v.ahead),
+          String(v.late),
+          csvNumber(v.podAhead),
+          csvNumber(v.medianLead),
+          String(replay.toleranceSteps),
+          String(replay.warnings),
+          csvForcingNote(result.seed),
         ].join(','),
       )
     }
@@ -583,6 +746,106 @@ function spreadChart(result: HindcastResult, ctx: HindcastContext): string {
   })
 }
 
+const LEVEL_COLORS = ['#f2d024', '#f28c28', '#d7301f', '#7a0177']
+
+/** Timelines of the level in force and the observed flow around the largest observed peaks. */
+function warningCharts(ctx: HindcastContext, w: ReplayedWarnings): string[] {
+  const main = w.replays[0]
+  if (main === undefined) return []
+  const { replay, update } = main
+  const obs = w.observed
+  const dates = ctx.run.table.dates
+  const peaks = largestPeaks(obs, replay.start, replay.end, 3, 30)
+  const charts: string[] = []
+  for (const p of peaks) {
+    const a = Math.max(replay.start, p - 20)
+    const b = Math.min(replay.end, p + 15)
+    const xo: number[] = []
+    const yo: number[] = []
+    let yMax = 0
+    for (let i = a; i < b; i++) {
+      xo.push(i)
+      yo.push(obs[i]!)
+      if (Number.isFinite(obs[i]) && obs[i]! > yMax) yMax = obs[i]!
+    }
+    for (const t of w.thresholds) if (t.value <= yMax * 1.5) yMax = Math.max(yMax, t.value)
+    yMax = (yMax > 0 ? yMax : 1) * 1.08
+    const items: ChartItem[] = []
+    // One shaded column per day with a warning, coloured by its level.
+    for (let i = a; i < b; i++) {
+      const l = replay.levels[i - replay.start]!
+      if (l < 0) continue
+      items.push({
+        kind: 'band',
+        x: [i - 0.5, i + 0.5],
+        lo: [0, 0],
+        hi: [yMax, yMax],
+        fill: LEVEL_COLORS[Math.min(l, LEVEL_COLORS.length - 1)]!,
+        opacity: 0.35,
+      })
+    }
+    items.push({ kind: 'line', x: xo, y: yo, stroke: '#111', width: 1.5, dots: true })
+    w.thresholds.forEach((t, i) =>
+      items.push({
+        kind: 'hline',
+        y: t.value,
+        stroke: LEVEL_COLORS[Math.min(i, LEVEL_COLORS.length - 1)]!,
+        dash: '6 3',
+        label: t.name,
+      }),
+    )
+    const ticks: [number, string][] = []
+    for (let i = a; i < b; i += 5) ticks.push([i, (dates[i] ?? '').slice(5)])
+    charts.push(
+      svgChart({
+        title: `Peak of ${dates[p]} (${fmt(obs[p]!, 1)} ${w.unit}): warning level in force, ${UPDATE_LABELS[update]}`,
+        xMin: a - 0.5,
+        xMax: b - 0.5,
+        yMin: 0,
+        yMax,
+        xTicks: ticks,
+        xLabel: `date (${(dates[a] ?? '').slice(0, 4)}, month-day)`,
+        yLabel: `flow (${w.unit})`,
+        items,
+        legend: [
+          { label: 'observed', color: '#111' },
+          ...replay.levelNames.map((name, i) => ({
+            label: name,
+            color: LEVEL_COLORS[Math.min(i, LEVEL_COLORS.length - 1)]!,
+            box: true,
+          })),
+        ],
+      }),
+    )
+  }
+  return charts
+}
+
+function warningSection(ctx: HindcastContext): string[] {
+  const w = ctx.warnings
+  if (w === undefined) return []
+  if ('skipped' in w) return ['<h2>Warnings</h2>', `<p>Not replayed: ${esc(w.skipped)}.</p>`]
+  const parts: string[] = [
+    '<h2>Warnings</h2>',
+    `<p>${esc(w.note)}: ${esc(w.thresholds.map((t) => `${t.name} = ${fmt(t.value, 1)} ${w.unit}`).join('; '))}.</p>`,
+    `<p class="note">${esc(warningMethod(w))}. The level in force on a day is that of the active warning after the day's cycle. Hits warned ahead are those whose warning started before the first day of the exceedance (lead &gt; 0); late ones started on or after it, typically on the observation itself.</p>`,
+  ]
+  for (const { update, replay } of w.replays) {
+    parts.push(
+      `<h3>${esc(UPDATE_LABELS[update])}: ${replay.warnings} warnings issued, ${replay.messages} messages</h3>`,
+      table(
+        WARNING_HEAD,
+        replay.verification.map((v) => warningRow(v, w.unit)),
+      ),
+    )
+  }
+  parts.push(
+    '<p>Warning level in force (shaded) and observed daily flow around the three largest observed peaks of the period, with the thresholds.</p>',
+    ...warningCharts(ctx, w),
+  )
+  return parts
+}
+
 function scoreTable(v: HindcastResult['variants'][number], f: number, unit: string): string {
   const head = [
     'lead (d)',
@@ -696,6 +959,7 @@ export function hindcastHtml(result: HindcastResult, ctx: HindcastContext): stri
       contingencyTable(r),
     )
   }
+  parts.push(...warningSection(ctx))
   parts.push(
     '<h2>Largest events</h2>',
     `<p>The three largest observed peaks of the period (at least 30 days apart), each with the forecast issued ${EVENT_LEAD_DAYS} days before it (or the latest one reaching it): median and 5–95 %, 25–75 % bands of the members, observations, thresholds.</p>`,

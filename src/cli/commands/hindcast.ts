@@ -3,13 +3,20 @@ import type { Command } from 'commander'
 import { InputError } from '../../core/errors.ts'
 import { HINDCAST_UPDATES, runHindcast } from '../../forecast/hindcast/hindcast.ts'
 import { returnLevelThresholds } from '../../forecast/hindcast/references.ts'
+import { replayWarnings, warningThresholds } from '../../forecast/hindcast/warnings.ts'
+import type { WarningThreshold } from '../../forecast/hindcast/warnings.ts'
 import type { HindcastUpdate } from '../../forecast/hindcast/hindcast.ts'
 import { calibrate } from '../../hydro/calibrate/calibrate.ts'
 import { runModel } from '../../hydro/models/run-model.ts'
 import { parseStepDate } from '../../observe/forcing-csv.ts'
 import { guard } from '../errors.ts'
-import { hindcastCsv, hindcastHtml, hindcastSummary } from '../hindcast-report.ts'
-import type { HindcastContext } from '../hindcast-report.ts'
+import {
+  hindcastCsv,
+  hindcastHtml,
+  hindcastSummary,
+  hindcastWarningsCsv,
+} from '../hindcast-report.ts'
+import type { HindcastContext, HindcastWarnings } from '../hindcast-report.ts'
 import { loadModelRun, paramVector, type ModelRun } from '../model-run-file.ts'
 import { progressBar } from '../progress.ts'
 
@@ -25,6 +32,7 @@ interface HindcastOptions {
   update: string
   seed: string
   csv?: string
+  warningsCsv?: string
   report?: string
   calibrate?: boolean
   thresholds: string
@@ -70,6 +78,27 @@ function stateAt(run: ModelRun, params: Float64Array, step: number): Float64Arra
   return state
 }
 
+/**
+ * The warning thresholds of the basin (return levels of the calibration period, in m³/s when
+ * the area is known), or why there are none.
+ */
+function fitWarningThresholds(
+  run: ModelRun,
+  observed: Float64Array,
+): { thresholds: WarningThreshold[]; note: string; unit: string; factor: number } | string {
+  const [rs, re] = run.run
+  const area = run.areaKm2
+  const factor = area !== undefined ? (area * 1000) / 86_400 : 1
+  const unit = area !== undefined ? 'm³/s' : 'mm/day'
+  try {
+    const fit = warningThresholds(observed, run.table.times, run.table.stepMs, rs, re, factor, unit)
+    return { ...fit, unit, factor }
+  } catch (e) {
+    if (e instanceof InputError) return e.message
+    throw e
+  }
+}
+
 function writeOut(path: string, text: string): void {
   try {
     writeFileSync(path, text)
@@ -81,9 +110,9 @@ function writeOut(path: string, text: string): void {
 /**
  * `freshet hindcast SPEC.json [--from DATE] [--to DATE] [--every N] [--members 51]
  * [--horizon 10] [--update none|routing|correction|enkf] [--seed N] [--csv FILE]
- * [--report FILE.html] [--calibrate] [--thresholds quantiles|return-levels]`: replays daily
- * forecast cycles over a historical period and scores them per lead time
- * (src/forecast/hindcast/).
+ * [--warnings-csv FILE] [--report FILE.html] [--calibrate] [--thresholds
+ * quantiles|return-levels]`: replays daily forecast cycles over a historical period, scores
+ * them per lead time, and replays the warning rules over them (src/forecast/hindcast/).
  */
 export function registerHindcast(program: Command): void {
   program
@@ -100,6 +129,10 @@ export function registerHindcast(program: Command): void {
     .option('--update <method>', `state update: ${HINDCAST_UPDATES.join(', ')}`, 'enkf')
     .option('--seed <n>', 'seed of the synthetic members and the filter', '1')
     .option('--csv <file>', 'write the scores per lead time as CSV')
+    .option(
+      '--warnings-csv <file>',
+      'write the verification of the replayed warnings (POD, FAR, CSI, lead per level) as CSV',
+    )
     .option('--report <file>', 'write a self-contained HTML report')
     .option('--calibrate', 'calibrate (KGE) over the run period even when the file has params')
     .option(
@@ -199,6 +232,9 @@ export function registerHindcast(program: Command): void {
         const stateStep = Math.max(rs, first - SPIN_UP_STEPS)
         const initialState = stateAt(run, params, stateStep)
         const updates: HindcastUpdate[] = update === 'none' ? ['none'] : [update, 'none']
+        const warnFit = fitWarningThresholds(run, observed)
+        if (typeof warnFit === 'string' && opts.warningsCsv !== undefined)
+          throw new InputError(`--warnings-csv: no warnings can be replayed: ${warnFit}`)
         const bar = progressBar('hindcast')
         const result = runHindcast({
           model,
@@ -216,10 +252,38 @@ export function registerHindcast(program: Command): void {
           updates,
           seed,
           ...(levels !== null ? { thresholds: levels.thresholds, thresholdNote: levels.note } : {}),
+          ...(typeof warnFit !== 'string'
+            ? { exceedanceThresholds: warnFit.thresholds.map((t) => t.value / warnFit.factor) }
+            : {}),
           onProgress: (done, total) =>
             bar.update(done, total, run.table.dates[first + (done - 1) * every] ?? ''),
         })
         bar.stop()
+        let warnings: HindcastWarnings
+        if (typeof warnFit === 'string') {
+          warnings = { skipped: warnFit }
+        } else {
+          const flow = observed.map((q) => q * warnFit.factor)
+          warnings = {
+            thresholds: warnFit.thresholds,
+            note: warnFit.note,
+            unit: warnFit.unit,
+            observed: flow,
+            replays: result.variants.map((v) => ({
+              update: v.update,
+              replay: replayWarnings({
+                issues: result.issues,
+                horizon,
+                times: run.table.times,
+                stepMs: run.table.stepMs,
+                observed: flow,
+                thresholds: warnFit.thresholds,
+                exceedance: v.exceedance,
+                basinId: run.basinLabel.replace(/[^A-Za-z0-9._:-]/g, '_').slice(0, 48),
+              }),
+            })),
+          }
+        }
         const seconds = (performance.now() - t0) / 1000
         const context: HindcastContext = {
           specPath,
@@ -228,9 +292,12 @@ export function registerHindcast(program: Command): void {
           calibration,
           observed,
           seconds,
+          warnings,
         }
         process.stdout.write(hindcastSummary(result, context))
         if (opts.csv !== undefined) writeOut(opts.csv, hindcastCsv(result))
+        if (opts.warningsCsv !== undefined && !('skipped' in warnings))
+          writeOut(opts.warningsCsv, hindcastWarningsCsv(result, warnings))
         if (opts.report !== undefined) writeOut(opts.report, hindcastHtml(result, context))
       }),
     )

@@ -107,6 +107,11 @@ export interface HindcastSetup {
   readonly thresholdNote?: string
   /** Days on each side pooled into the climatology of a day of the year (default 7). */
   readonly climatologyHalfWindow?: number
+  /**
+   * Flows (mm/step) whose probability of exceedance (share of members ≥ it) is kept per issue
+   * and lead in {@link HindcastVariant.exceedance}, e.g. the return levels of the warning rules.
+   */
+  readonly exceedanceThresholds?: readonly number[]
   /** Called after each issue with the issues done and the total. */
   readonly onProgress?: (done: number, total: number) => void
 }
@@ -121,6 +126,12 @@ export interface HindcastVariant {
    * `(i·horizon + j)·levels + k`.
    */
   readonly quantiles: Float64Array
+  /**
+   * Share of the members ≥ each of {@link HindcastSetup.exceedanceThresholds} per issue and lead
+   * (0–1): value k of lead j of issue i is at `(i·horizon + j)·thresholds + k`; empty without
+   * them.
+   */
+  readonly exceedance: Float64Array
 }
 
 /** What a hindcast found: scores per variant and lead, and what to draw its forecasts with. */
@@ -232,6 +243,9 @@ export function runHindcast(setup: HindcastSetup): HindcastResult {
   const acc = updates.map(() => newLeadAccumulator(horizon, m, thresholds))
   const quantiles = updates.map(() => new Float64Array(nIssues * horizon * nq).fill(NaN))
   const persistence = new Float64Array(nIssues).fill(NaN)
+  const exThresholds = setup.exceedanceThresholds ?? []
+  const nx = exThresholds.length
+  const exceedance = updates.map(() => new Float64Array(nIssues * horizon * nx))
 
   const wants = (u: HindcastUpdate): boolean => updates.includes(u)
   // The states each variant carries.
@@ -331,6 +345,12 @@ export function runHindcast(setup: HindcastSetup): HindcastResult {
           scratch.sort()
           for (let l = 0; l < nq; l++)
             q[(i * horizon + j) * nq + l] = sortedQuantile(scratch, levels[l]! / 100)
+          for (let x = 0; x < nx; x++) {
+            const thr = exThresholds[x]!
+            let above = 0
+            for (let k = 0; k < m; k++) if (lead[k]! >= thr) above++
+            exceedance[v]![(i * horizon + j) * nx + x] = above / m
+          }
         }
       })
       setup.onProgress?.(next, nIssues)
@@ -361,6 +381,7 @@ export function runHindcast(setup: HindcastSetup): HindcastResult {
       update: u,
       scores: leadScores(acc[v]!),
       quantiles: quantiles[v]!,
+      exceedance: exceedance[v]!,
     })),
     thresholds,
     thresholdNote:
