@@ -32,6 +32,11 @@ export interface StoreDialect {
   readonly clusteredTables: boolean
   /** The most bound parameters one statement may carry. */
   readonly maxParameters: number
+  /**
+   * How an append-only table gets an ascending integer key on insert: SQLite's `integer
+   * primary key` (an alias of the rowid) or PostgreSQL's `generated always as identity`.
+   */
+  readonly identity: 'rowid' | 'generated'
 }
 
 /** SQLite 3.35 or later through better-sqlite3. */
@@ -46,6 +51,7 @@ export const SQLITE: StoreDialect = {
   clusteredTables: true,
   // SQLITE_MAX_VARIABLE_NUMBER of every SQLite since 3.32.
   maxParameters: 32_766,
+  identity: 'rowid',
 }
 
 /** PostgreSQL 12 or later through pg. */
@@ -60,6 +66,7 @@ export const POSTGRES: StoreDialect = {
   clusteredTables: false,
   // The wire protocol counts parameters in an unsigned 16-bit field.
   maxParameters: 65_535,
+  identity: 'generated',
 }
 
 /**

@@ -7,6 +7,7 @@
  * A migration, once released, is never edited: a change to the schema is a new migration.
  */
 import {
+  type CreateTableBuilder,
   type ForeignKeyConstraintBuilder,
   type Kysely,
   type Migration,
@@ -29,8 +30,8 @@ const deferred = (fk: ForeignKeyConstraintBuilder): ForeignKeyConstraintBuilder 
 
 /**
  * The migrations, by name. Column types that differ between databases come from the dialect's
- * capability flags: `dialect.jsonType`, `dialect.blobType`, and `WITHOUT ROWID` where
- * `dialect.clusteredTables`.
+ * capability flags: `dialect.jsonType`, `dialect.blobType`, `WITHOUT ROWID` where
+ * `dialect.clusteredTables`, and the numbered `id` of append-only tables per `dialect.identity`.
  */
 export function migrations(dialect: StoreDialect): Record<string, Migration> {
   const json = sql.raw(dialect.jsonType)
@@ -38,6 +39,11 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
   // Key-only tables written and read by key (observations and their history) are stored
   // clustered on the key where the database can: one B-tree instead of a table plus an index.
   const clustered = dialect.clusteredTables ? sql`without rowid` : sql``
+  // An `id` column numbered on insert, ascending in the order rows were appended.
+  const identity = (t: CreateTableBuilder<string, never>): CreateTableBuilder<string, never> =>
+    dialect.identity === 'rowid'
+      ? t.addColumn('id', 'integer', (c) => c.primaryKey())
+      : t.addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
 
   return {
     '0001_initial': {
@@ -235,6 +241,171 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
           'series',
           'stations',
           'basins',
+        ])
+          await db.schema.dropTable(t).execute()
+      },
+    },
+
+    '0002_warnings_and_delivery': {
+      async up(db: AnyDb): Promise<void> {
+        // Append-only; the key is the optimistic-concurrency check: two writers that read the
+        // same stream cannot both append its next seq.
+        await db.schema
+          .createTable('warning_events')
+          .addColumn('zone_id', 'text', (c) => c.notNull())
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('warning_id', 'text', (c) => c.notNull())
+          .addColumn('event', json, (c) => c.notNull())
+          .addColumn('active', 'integer', (c) => c.notNull())
+          .addColumn('pending', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('warning_events_pk', ['zone_id', 'seq'])
+          .addCheckConstraint('warning_events_seq', sql`seq >= 1`)
+          .addCheckConstraint('warning_events_flags', sql`active in (0, 1) and pending in (0, 1)`)
+          .modifyEnd(clustered)
+          .execute()
+        await db.schema
+          .createIndex('warning_events_warning')
+          .on('warning_events')
+          .column('warning_id')
+          .execute()
+
+        await db.schema
+          .createTable('cap_alerts')
+          .addColumn('alert_id', 'text', (c) => c.primaryKey())
+          .addColumn('warning_id', 'text', (c) => c.notNull())
+          .addColumn('zone_id', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('msg_type', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('sent', 'bigint', (c) => c.notNull())
+          .addColumn('expires', 'bigint', (c) => c.notNull())
+          .addColumn('level_rank', 'integer', (c) => c.notNull())
+          .addColumn('languages', json, (c) => c.notNull())
+          .addColumn('xml', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addUniqueConstraint('cap_alerts_warning_version', ['warning_id', 'version'])
+          .addCheckConstraint('cap_alerts_msg_type', sql`msg_type in ('Alert', 'Update', 'Cancel')`)
+          .execute()
+        await db.schema
+          .createIndex('cap_alerts_zone_sent')
+          .on('cap_alerts')
+          .columns(['zone_id', 'sent'])
+          .execute()
+
+        await db.schema
+          .createTable('audit_log')
+          .$call(identity)
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('warning_id', 'text')
+          .addColumn('details', json, (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('audit_log_at').on('audit_log').columns(['at', 'id']).execute()
+        await db.schema
+          .createIndex('audit_log_warning')
+          .on('audit_log')
+          .columns(['warning_id', 'at'])
+          .execute()
+
+        await db.schema
+          .createTable('subscriptions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('contacts', json, (c) => c.notNull())
+          .addColumn('areas', json, (c) => c.notNull())
+          .addColumn('min_level', 'integer', (c) => c.notNull())
+          .addColumn('languages', json, (c) => c.notNull())
+          .execute()
+
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+          .addColumn('alert_id', 'text', (c) => c.notNull())
+          .addColumn('alert_version', 'integer', (c) => c.notNull())
+          .addColumn('subscription_id', 'text', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('contact_index', 'integer', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('language', 'text', (c) => c.notNull())
+          .addColumn('format', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('resends', 'integer', (c) => c.notNull())
+          .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('delivered_at', 'bigint')
+          .addColumn('escalated_at', 'bigint')
+          .addColumn('last_error', 'text')
+          .addCheckConstraint('outbox_status', sql`status in ('pending', 'delivered', 'failed')`)
+          .addCheckConstraint('outbox_format', sql`format in ('plain', 'cap')`)
+          .execute()
+        // What delivery workers poll: the pending rows by due time.
+        await db.schema
+          .createIndex('outbox_status_due')
+          .on('outbox')
+          .columns(['status', 'next_attempt_at'])
+          .execute()
+
+        await db.schema
+          .createTable('delivery_log')
+          .$call(identity)
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('idempotency_key', 'text', (c) => c.notNull())
+          .addColumn('alert_id', 'text', (c) => c.notNull())
+          .addColumn('alert_version', 'integer', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('attempt', 'integer', (c) => c.notNull())
+          .addColumn('resend', 'integer', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('provider_id', 'text')
+          .addColumn('reason', 'text')
+          .execute()
+        await db.schema
+          .createIndex('delivery_log_recipient')
+          .on('delivery_log')
+          .columns(['recipient', 'id'])
+          .execute()
+        await db.schema
+          .createIndex('delivery_log_message')
+          .on('delivery_log')
+          .columns(['message_id', 'id'])
+          .execute()
+
+        await db.schema
+          .createTable('acknowledgments')
+          .$call(identity)
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('alert_id', 'text', (c) => c.notNull())
+          .addColumn('alert_version', 'integer', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('via', 'text', (c) => c.notNull())
+          .addCheckConstraint('acknowledgments_via', sql`via in ('link', 'api')`)
+          .execute()
+        await db.schema
+          .createIndex('acknowledgments_alert')
+          .on('acknowledgments')
+          .columns(['alert_id', 'alert_version'])
+          .execute()
+      },
+
+      async down(db: AnyDb): Promise<void> {
+        for (const t of [
+          'acknowledgments',
+          'delivery_log',
+          'outbox',
+          'subscriptions',
+          'audit_log',
+          'cap_alerts',
+          'warning_events',
         ])
           await db.schema.dropTable(t).execute()
       },

@@ -4,7 +4,7 @@
  * or parsed, per {@link StoreDialect.jsonParsedByDriver}; blobs are `Buffer`s of
  * little-endian doubles (see codec.ts). The DDL is in migrations.ts.
  */
-import type { ColumnType } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
 
 /** A JSON column: written as JSON text, read back as text or as the parsed value. */
 export type JsonColumn = ColumnType<unknown, string, string>
@@ -146,6 +146,116 @@ export interface BasinForecastsTable {
   exceedance: Buffer
 }
 
+/**
+ * Each warning zone's lifecycle events (`WarningEvent`), numbered 1, 2, … per zone: the key
+ * (zone_id, seq) is what makes two writers unable to append the same seq. `active` / `pending`
+ * (0 or 1) say whether the zone has an active warning / a pending draft after this event.
+ */
+export interface WarningEventsTable {
+  zone_id: string
+  seq: number
+  /** The event's time (epoch ms). */
+  at: number
+  kind: string
+  warning_id: string
+  event: JsonColumn
+  active: number
+  pending: number
+}
+
+/** Published CAP alerts, one per issued version (`CapAlertRecord`); times in epoch ms. */
+export interface CapAlertsTable {
+  alert_id: string
+  warning_id: string
+  zone_id: string
+  version: number
+  msg_type: string
+  status: string
+  sent: number
+  expires: number
+  level_rank: number
+  /** `string[]` of BCP 47 tags. */
+  languages: JsonColumn
+  xml: string
+  created_at: number
+}
+
+/** The audit trail (`AuditEntry`); `id` ascends in the order appended, `at` in epoch ms. */
+export interface AuditLogTable {
+  id: Generated<number>
+  at: number
+  actor: string
+  action: string
+  warning_id: string | null
+  /** `Record<string, string | number | boolean | null>`. */
+  details: JsonColumn
+}
+
+/** Delivery subscriptions (`Subscription`). */
+export interface SubscriptionsTable {
+  id: string
+  recipient: string
+  /** `Contact[]`, in escalation order. */
+  contacts: JsonColumn
+  /** `string[]` of zone ids, or `"*"`. */
+  areas: JsonColumn
+  min_level: number
+  /** `string[]` of BCP 47 tags. */
+  languages: JsonColumn
+}
+
+/** The outbox (`OutboxMessage`); times in epoch ms. */
+export interface OutboxTable {
+  id: string
+  idempotency_key: string
+  alert_id: string
+  alert_version: number
+  subscription_id: string
+  recipient: string
+  contact_index: number
+  channel: string
+  address: string
+  language: string
+  format: string
+  attempts: number
+  resends: number
+  next_attempt_at: number
+  status: string
+  created_at: number
+  delivered_at: number | null
+  escalated_at: number | null
+  last_error: string | null
+}
+
+/** The delivery log (`DeliveryLogEntry`); `id` ascends in the order appended. */
+export interface DeliveryLogTable {
+  id: Generated<number>
+  message_id: string
+  idempotency_key: string
+  alert_id: string
+  alert_version: number
+  recipient: string
+  channel: string
+  address: string
+  attempt: number
+  resend: number
+  at: number
+  outcome: string
+  provider_id: string | null
+  reason: string | null
+}
+
+/** Acknowledgments (`Acknowledgment`); `id` ascends in the order recorded. */
+export interface AcknowledgmentsTable {
+  id: Generated<number>
+  message_id: string
+  alert_id: string
+  alert_version: number
+  recipient: string
+  at: number
+  via: string
+}
+
 /** Every table of the store. */
 export interface StoreSchema {
   stations: StationsTable
@@ -159,5 +269,12 @@ export interface StoreSchema {
   forcing_forecasts: ForcingForecastsTable
   forecast_runs: ForecastRunsTable
   basin_forecasts: BasinForecastsTable
+  warning_events: WarningEventsTable
+  cap_alerts: CapAlertsTable
+  audit_log: AuditLogTable
+  subscriptions: SubscriptionsTable
+  outbox: OutboxTable
+  delivery_log: DeliveryLogTable
+  acknowledgments: AcknowledgmentsTable
   schema_version: { version: number; name: string }
 }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RejectedBatchError } from './errors.ts'
 import { openStore, resolveDatabaseUrl } from './store.ts'
+import { ConflictError } from '../warn/ports.ts'
 import { describeStores, dropSchema, PG_URL, randomSchemaName } from './testing/databases.ts'
 import {
   basin,
@@ -15,12 +16,21 @@ import {
   seriesId,
   station,
   stationId,
+  T0,
   threshold,
 } from './testing/fixtures.ts'
+import {
+  alertId,
+  audit,
+  capAlert,
+  issueEvents,
+  outboxMessage,
+  zoneId,
+} from './testing/warning-fixtures.ts'
 
 describeStores('Store', (store) => {
   it('is migrated on open and says its schema version', async () => {
-    expect(store().schemaVersion).toBe(1)
+    expect(store().schemaVersion).toBe(2)
   })
 
   it('commits a transaction’s writes to several repositories together', async () => {
@@ -46,6 +56,72 @@ describeStores('Store', (store) => {
     expect(await store().stations.list()).toEqual([])
     expect(await store().series.list()).toEqual([])
     expect(await store().observations.count(seriesId('Q1'))).toBe(0)
+  })
+
+  it('commits a warning decision whole: events, CAP alert, audit entries and outbox', async () => {
+    const Z1 = zoneId('Z1')
+    await store().transaction(async (tx) => {
+      await tx.warnings.appendEvents(Z1, 0, issueEvents('Z1'))
+      await tx.capAlerts.put(capAlert('Z1', 1, 1))
+      await tx.audit.append([audit(1), audit(2)])
+      await tx.outbox.add([outboxMessage('m1'), outboxMessage('m2')])
+    })
+    expect(await store().warnings.lastSeq(Z1)).toBe(3)
+    expect(await store().capAlerts.find(alertId('Z1', 1, 1))).toBeDefined()
+    expect(await store().audit.list()).toHaveLength(2)
+    expect(await store().outbox.due(T0, 10)).toHaveLength(2)
+  })
+
+  it('leaves nothing of a warning decision whose transaction throws', async () => {
+    const Z1 = zoneId('Z1')
+    await expect(
+      store().transaction(async (tx) => {
+        await tx.warnings.appendEvents(Z1, 0, issueEvents('Z1'))
+        await tx.capAlerts.put(capAlert('Z1', 1, 1))
+        await tx.audit.append([audit(1)])
+        await tx.outbox.add([outboxMessage('m1')])
+        await tx.deliveryLog.append({
+          messageId: 'm1',
+          idempotencyKey: 'key-m1',
+          alertId: 'FR.Z1.1',
+          alertVersion: 1,
+          recipient: 'post:county-7',
+          channel: 'webhook',
+          address: 'https://example.org/hook',
+          attempt: 1,
+          resend: 0,
+          at: T0,
+          outcome: 'delivered',
+          providerId: null,
+          reason: null,
+        })
+        throw new Error('publishing failed')
+      }),
+    ).rejects.toThrow('publishing failed')
+    expect(await store().warnings.events(Z1)).toEqual([])
+    expect(await store().warnings.zonesWithOpenWarnings()).toEqual([])
+    expect(await store().capAlerts.find(alertId('Z1', 1, 1))).toBeUndefined()
+    expect(await store().audit.list()).toEqual([])
+    expect(await store().outbox.find('m1')).toBeUndefined()
+    expect(await store().deliveryLog.forMessage('m1')).toEqual([])
+    // The same decision goes through afterwards, with the same seq and idempotency key.
+    await store().transaction(async (tx) => {
+      await tx.warnings.appendEvents(Z1, 0, issueEvents('Z1'))
+      expect(await tx.outbox.add([outboxMessage('m1')])).toHaveLength(1)
+    })
+  })
+
+  it('lets a use case catch a conflict inside its transaction and keep its other writes', async () => {
+    const Z1 = zoneId('Z1')
+    await store().warnings.appendEvents(Z1, 0, issueEvents('Z1'))
+    await store().transaction(async (tx) => {
+      await tx.audit.append([audit(1)])
+      await expect(tx.warnings.appendEvents(Z1, 0, issueEvents('Z1'))).rejects.toThrow(
+        ConflictError,
+      )
+    })
+    expect(await store().warnings.lastSeq(Z1)).toBe(3)
+    expect(await store().audit.list()).toHaveLength(1)
   })
 
   it('rolls a transaction back when a reference checked at commit is missing', async () => {
@@ -110,7 +186,7 @@ describe('openStore on SQLite', () => {
     const raw = new Database(path, { readonly: true })
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
     const v = raw.prepare('select version, name from schema_version').get()
-    expect(v).toEqual({ version: 1, name: '0001_initial' })
+    expect(v).toEqual({ version: 2, name: '0002_warnings_and_delivery' })
     raw.close()
     expect(store.dialect).toMatchObject({ name: 'sqlite', rowLocks: false, blobType: 'blob' })
   })
@@ -122,7 +198,7 @@ describe('openStore on SQLite', () => {
     await a.observations.write(hourly('Q1', 3), ms(1))
     await a.close()
     const b = await openStore(path)
-    expect(b.schemaVersion).toBe(1)
+    expect(b.schemaVersion).toBe(2)
     expect(await b.observations.count(seriesId('Q1'))).toBe(3)
     await b.close()
   })
@@ -145,9 +221,9 @@ describe.skipIf(PG_URL === undefined)('openStore on PostgreSQL', () => {
     const store = await openStore(PG_URL!, { schema, poolSize: 2 })
     try {
       expect(store.dialect).toMatchObject({ name: 'postgres', rowLocks: true, jsonType: 'jsonb' })
-      expect(store.schemaVersion).toBe(1)
+      expect(store.schemaVersion).toBe(2)
       const again = await openStore(PG_URL!, { schema })
-      expect(again.schemaVersion).toBe(1)
+      expect(again.schemaVersion).toBe(2)
       await again.close()
     } finally {
       await store.close()

@@ -1,5 +1,5 @@
 /**
- * The store: every repository of the monitoring and forecast ports over one database, SQLite
+ * The store: every repository of the monitoring, forecast, warning and delivery ports over one database, SQLite
  * (a file, the embedded default) or PostgreSQL (a `postgres://` URL), with the same repository
  * code on both. Opening it applies pending migrations.
  *
@@ -23,30 +23,46 @@ import type {
   ModelStateRepository,
 } from '../forecast/ports.ts'
 import type {
+  AcknowledgmentRepository,
+  AlertLookup,
+  DeliveryLogRepository,
+  OutboxRepository,
+} from '../notify/ports.ts'
+import type {
   BasinRepository,
   ObservationRepository,
   SeriesRepository,
   StationRepository,
   ThresholdRepository,
 } from '../observe/ports.ts'
+import type { AuditRepository, CapAlertRepository, WarningRepository } from '../warn/ports.ts'
 import { POSTGRES, SQLITE, type StoreDialect } from './dialect.ts'
 import { migrateToLatest } from './migrations.ts'
 import { openPostgres } from './postgres.ts'
+import { auditRepository } from './repositories/audit-log.ts'
 import { basinRepository } from './repositories/basins.ts'
+import { alertLookup, capAlertRepository } from './repositories/cap-alerts.ts'
 import type { RepositoryContext } from './repositories/context.ts'
+import { acknowledgmentRepository, deliveryLogRepository } from './repositories/delivery-log.ts'
 import { forcingForecastRepository } from './repositories/forcing-forecasts.ts'
 import { forecastRepository } from './repositories/forecasts.ts'
 import { modelConfigRepository } from './repositories/model-configs.ts'
 import { modelStateRepository } from './repositories/model-states.ts'
 import type { ObservationFastPath } from './repositories/observation-plan.ts'
 import { observationRepository } from './repositories/observations.ts'
+import { outboxRepository } from './repositories/outbox.ts'
 import { seriesRepository } from './repositories/series.ts'
 import { stationRepository } from './repositories/stations.ts'
+import { subscriptionRepository, type SubscriptionStore } from './repositories/subscriptions.ts'
 import { thresholdRepository } from './repositories/thresholds.ts'
+import { warningRepository } from './repositories/warning-events.ts'
 import type { StoreSchema } from './schema.ts'
 import { openSqlite, SqliteObservationWriter } from './sqlite.ts'
 
-/** One object per storage port of src/observe/ports.ts and src/forecast/ports.ts. */
+/**
+ * One object per storage port of src/observe/ports.ts, src/forecast/ports.ts,
+ * src/warn/ports.ts and src/notify/ports.ts.
+ */
 export interface Repositories {
   readonly stations: StationRepository
   readonly basins: BasinRepository
@@ -57,6 +73,19 @@ export interface Repositories {
   readonly modelStates: ModelStateRepository
   readonly forcingForecasts: ForcingForecastRepository
   readonly forecasts: ForecastRepository
+  /** Each zone's warning events, appended with optimistic concurrency. */
+  readonly warnings: WarningRepository
+  /** Published CAP alerts. */
+  readonly capAlerts: CapAlertRepository
+  /** The warning lifecycle's audit trail. */
+  readonly audit: AuditRepository
+  /** Delivery's outbox, to be written in the transaction of the decision it carries. */
+  readonly outbox: OutboxRepository
+  readonly deliveryLog: DeliveryLogRepository
+  readonly acknowledgments: AcknowledgmentRepository
+  readonly subscriptions: SubscriptionStore
+  /** Delivery's view of the published alerts (by warning id and version). */
+  readonly alerts: AlertLookup
 }
 
 /** An open database with its repositories. */
@@ -169,6 +198,14 @@ function repositories(ctx: RepositoryContext): Repositories {
     modelStates: modelStateRepository(ctx),
     forcingForecasts: forcingForecastRepository(ctx),
     forecasts: forecastRepository(ctx),
+    warnings: warningRepository(ctx),
+    capAlerts: capAlertRepository(ctx),
+    audit: auditRepository(ctx),
+    outbox: outboxRepository(ctx),
+    deliveryLog: deliveryLogRepository(ctx),
+    acknowledgments: acknowledgmentRepository(ctx),
+    subscriptions: subscriptionRepository(ctx),
+    alerts: alertLookup(ctx),
   }
 }
 

@@ -65,6 +65,8 @@ export type UpsertTable =
   | 'model_states'
   | 'forcing_forecasts'
   | 'basin_forecasts'
+  | 'cap_alerts'
+  | 'subscriptions'
 
 /**
  * Inserts rows, replacing the row of the same key where there is one (every non-key column is

@@ -1,0 +1,69 @@
+import { expect, it } from 'vitest'
+import { describeStores } from '../testing/databases.ts'
+import { HOUR, ms, T0 } from '../testing/fixtures.ts'
+import { outboxMessage } from '../testing/warning-fixtures.ts'
+
+describeStores('OutboxRepository', (store) => {
+  it('round-trips messages and replaces one by id', async () => {
+    const m = outboxMessage('m1')
+    expect(await store().outbox.add([m])).toEqual([m])
+    expect(await store().outbox.find('m1')).toEqual(m)
+    expect(await store().outbox.find('nope')).toBeUndefined()
+    const done = {
+      ...m,
+      status: 'delivered' as const,
+      attempts: 2,
+      deliveredAt: ms(T0 + 5),
+      lastError: 'HTTP 503',
+    }
+    await store().outbox.update(done)
+    expect(await store().outbox.find('m1')).toEqual(done)
+    await expect(store().outbox.update(outboxMessage('nope'))).rejects.toThrow(/no outbox row nope/)
+  })
+
+  it('skips a message whose idempotency key or id is already there, in storage or in the call', async () => {
+    await store().outbox.add([outboxMessage('m1')])
+    const added = await store().outbox.add([
+      outboxMessage('m2', { idempotencyKey: 'key-m1' }),
+      outboxMessage('m1', { idempotencyKey: 'other' }),
+      outboxMessage('m3'),
+      outboxMessage('m4', { idempotencyKey: 'key-m3' }),
+      outboxMessage('m3', { idempotencyKey: 'key-m5' }),
+    ])
+    expect(added.map((m) => m.id)).toEqual(['m3'])
+    expect(await store().outbox.find('m2')).toBeUndefined()
+    expect((await store().outbox.find('m1'))?.idempotencyKey).toBe('key-m1')
+    // Two writers adding the same keys at once: each key lands once.
+    const batch = ['a', 'b', 'c'].map((id) => outboxMessage(id))
+    const [x, y] = await Promise.all([store().outbox.add(batch), store().outbox.add(batch)])
+    expect([...x, ...y].map((m) => m.id).sort()).toEqual(['a', 'b', 'c'])
+  })
+
+  it('selects the pending messages due, oldest due first, up to the limit', async () => {
+    await store().outbox.add([
+      outboxMessage('later', { nextAttemptAt: ms(T0 + 2 * HOUR) }),
+      outboxMessage('due2', { nextAttemptAt: ms(T0 + HOUR) }),
+      outboxMessage('due1', { nextAttemptAt: T0 }),
+      outboxMessage('delivered', { status: 'delivered', nextAttemptAt: T0 }),
+      outboxMessage('failed', { status: 'failed', nextAttemptAt: T0 }),
+      outboxMessage('due3', { nextAttemptAt: ms(T0 + HOUR) }),
+    ])
+    const ids = async (now: number, limit = 10) =>
+      (await store().outbox.due(ms(now), limit)).map((m) => m.id)
+    expect(await ids(T0 + HOUR)).toEqual(['due1', 'due2', 'due3'])
+    expect(await ids(T0 + HOUR, 2)).toEqual(['due1', 'due2'])
+    expect(await ids(T0 - 1)).toEqual([])
+    expect(await ids(T0 + 2 * HOUR)).toEqual(['due1', 'due2', 'due3', 'later'])
+  })
+
+  it('lists delivered and failed messages not yet escalated', async () => {
+    await store().outbox.add([
+      outboxMessage('pending'),
+      outboxMessage('delivered', { status: 'delivered', deliveredAt: T0 }),
+      outboxMessage('failed', { status: 'failed', lastError: 'HTTP 410' }),
+      outboxMessage('escalated', { status: 'failed', escalatedAt: ms(T0 + HOUR) }),
+    ])
+    const ids = (await store().outbox.awaitingAcknowledgment()).map((m) => m.id)
+    expect(ids).toEqual(['delivered', 'failed'])
+  })
+})
