@@ -4,17 +4,11 @@ import {
   readTable,
   worstMismatch,
 } from '../../../../test/support/airgr-reference.ts'
+import { describeParity } from '../../../../test/support/model-parity.ts'
 import { InputError } from '../../../core/errors.ts'
 import { runModel } from '../run-model.ts'
-import { createGr5h, gr5h, GR5H_OUTPUTS } from './run.ts'
-import { INT, PROD, ROUT, UH1, uh2Offset } from './state.ts'
-
-const REL = 1e-10
-const ABS = 1e-12
-const NH = 480
-
-// Fixtures built from airGR's Fortran (data/catchments/PROVENANCE.md) sit beside the R runs.
-const readFortranReference = (id: string) => readReference(`reference-fortran/${id}`)
+import { createGr5h, gr5h } from './run.ts'
+import { INT, PROD, ROUT } from './state.ts'
 
 const input = readTable('inputs/L0123001_hourly_derived.csv')
 const forcing = {
@@ -22,65 +16,15 @@ const forcing = {
   pet: input.columns.get('pet_mm')!,
 }
 
+describeParity(gr5h, 'reference-fortran/gr5h_L0123001_hourly', 480)
 // The interception run also drains the routing store to 0 at times (X2 > 0, X5 = 0.75), so it
 // covers airGR's clamp of the routing-branch exchange (AExch1 ≠ Exch).
-describe.each([
-  { id: 'gr5h_L0123001_hourly', interception: false },
-  { id: 'gr5h_L0123001_hourly_interception', interception: true },
-])('GR5H against airGR Fortran reference $id', ({ id, interception }) => {
-  const ref = readFortranReference(id)
-  const p = ref.meta.param
-  const params = Float64Array.of(p.X1, p.X2, p.X3, p.X4, p.X5)
-  const model = interception ? createGr5h({ imaxMm: ref.meta.Imax }) : gr5h
-  const period = { warmupStart: ref.warmupStart, start: ref.runStart, end: ref.runEnd }
-  const run = runModel(model, params, forcing, period, { allOutputs: true })
-
-  it('is built with the reference run’s interception store', () => {
-    expect(model.imaxMm).toBe(interception ? 2.5 : null)
-    expect(ref.meta.Imax ?? null).toBe(model.imaxMm)
-  })
-
-  it.each(GR5H_OUTPUTS)('reproduces %s over the run period', (name) => {
-    const expected = ref.table.columns.get(name)!.subarray(...ref.runRows)
-    const got = run.series.get(name)!
-    expect(got.length).toBe(expected.length)
-    const m = worstMismatch(got, expected, REL, ABS)
-    expect(
-      m.ratio,
-      `${name} at run step ${m.at}: ${got[m.at]} vs ${expected[m.at]}`,
-    ).toBeLessThanOrEqual(1)
-  })
-
-  it("ends in airGR's final state", () => {
-    const fin = ref.meta.final_states_end_of_run
-    expect(
-      worstMismatch(
-        [run.state[PROD]!, run.state[ROUT]!, run.state[INT]!],
-        [fin.Store.Prod, fin.Store.Rout, fin.Store.Int ?? 0],
-        REL,
-        ABS,
-      ).ratio,
-    ).toBeLessThanOrEqual(1)
-    const uh2 = run.state.subarray(uh2Offset(NH), uh2Offset(NH) + 2 * NH)
-    expect(worstMismatch(uh2, fin.UH.UH2, REL, ABS).ratio).toBeLessThanOrEqual(1)
-    // GR5H has no UH1: its slots stay empty.
-    expect(run.state.subarray(UH1, UH1 + NH).every((v) => v === 0)).toBe(true)
-  })
-
-  it('continues warm from a saved state exactly as an unbroken run', () => {
-    const mid = ref.runStart + 300
-    const first = runModel(model, params, forcing, { ...period, end: mid })
-    const second = runModel(
-      model,
-      params,
-      forcing,
-      { start: mid, end: ref.runEnd },
-      { state: first.state },
-    )
-    expect(Array.from(second.qsim)).toEqual(Array.from(run.qsim.subarray(mid - ref.runStart)))
-    expect(Array.from(second.state)).toEqual(Array.from(run.state))
-  })
-})
+const withInterception = 'reference-fortran/gr5h_L0123001_hourly_interception'
+describeParity(
+  createGr5h({ imaxMm: readReference(withInterception).meta.Imax }),
+  withInterception,
+  480,
+)
 
 describe('GR5H interception store', () => {
   const params = Float64Array.of(150, 0.02, 50, 12.3, 0.5)
