@@ -13,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod'
 import type { AppDeps } from './deps.ts'
 import { installErrorHandler } from './errors.ts'
+import { registerCap } from './routes/cap.ts'
 import { registerEvents } from './routes/events.ts'
 import { registerHealth } from './routes/health.ts'
 import { registerForecasts } from './routes/forecasts.ts'
@@ -57,5 +58,6 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   registerForecasts(app, deps)
   registerThresholds(app, deps)
   registerEvents(app, deps)
+  registerCap(app, deps)
   return app
 }

@@ -23,6 +23,8 @@ export const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Interface to listen on (HOST). */
   host: z.string().default('127.0.0.1'),
+  /** Absolute URL the server is reached at, for links in feeds (FRESHET_PUBLIC_URL); the request's host when absent. */
+  publicUrl: z.url().optional(),
   /** SQLite file path or postgres:// URL (FRESHET_DB); default var/freshet.db. */
   database: z.string().optional(),
   /** Whether to load and run the demo region (FRESHET_DEMO, default true). */
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ['FRESHET_DEMO_SPEED', 'demoHoursPerSecond'],
     ['FRESHET_BODY_LIMIT', 'bodyLimit'],
     ['FRESHET_WORKERS', 'workers'],
+    ['FRESHET_PUBLIC_URL', 'publicUrl'],
     ['LOG_LEVEL', 'logLevel'],
   ]
   for (const [k, f] of map) if (env[k] !== undefined && env[k] !== '') fromEnv[f] = env[k]

@@ -12,6 +12,7 @@ import type {
   ThresholdRepository,
 } from '../observe/ports.ts'
 import type { Store } from '../store/index.ts'
+import type { CapAlertRepository } from '../warn/ports.ts'
 import type { TokenGrant } from './auth.ts'
 import type { EventHub } from './events.ts'
 import type { ForecastTrigger } from './forecast-trigger.ts'
@@ -26,6 +27,9 @@ export interface AppDeps {
   readonly forecasts: ForecastRepository
   readonly forcingForecasts: ForcingForecastRepository
   readonly modelConfigs: ModelConfigRepository
+  readonly capAlerts: CapAlertRepository
+  /** Absolute URL the server is reached at (links in the feed); the request's host when absent. */
+  readonly publicUrl?: string
   /** Runs several writes in one transaction (see Store.transaction). */
   readonly transaction: Store['transaction']
   readonly clock: Clock

@@ -62,11 +62,13 @@ export async function startServer(
       forecasts: store.forecasts,
       forcingForecasts: store.forcingForecasts,
       modelConfigs: store.modelConfigs,
+      capAlerts: store.capAlerts,
       transaction: (fn) => store.transaction(fn),
       clock: systemClock,
       events,
       grants,
       forecastTrigger,
+      ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl.replace(/\/$/, '') } : {}),
       ping: async () => {
         await store.series.list({ stationId: '__health__' as never })
       },

@@ -98,6 +98,7 @@ export async function testServer(
       forecasts: store.forecasts,
       forcingForecasts: store.forcingForecasts,
       modelConfigs: store.modelConfigs,
+      capAlerts: store.capAlerts,
       transaction: (fn) => store.transaction(fn),
       clock: { now: () => clock.t as EpochMs },
       events,
