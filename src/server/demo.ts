@@ -30,6 +30,18 @@ import { parseSeriesCsv, parseStepDate, type SeriesTable } from '../observe/forc
 import type { Observation, Series, Variable } from '../observe/types.ts'
 import { VARIABLE_UNITS } from '../observe/types.ts'
 import type { Store } from '../store/index.ts'
+import type { ZoneEvaluationState } from '../warn/evaluate.ts'
+import { publishZone, type AlertTexts, type AlertTextContext } from '../notify/publish-warnings.ts'
+import { DEFAULT_LEVELS, DEFAULT_RULES } from '../warn/defaults.ts'
+import { CHANGES, DEFAULT_POLICY, type IssuePolicy } from '../warn/policy.ts'
+import type {
+  ForecastSignal,
+  ObservedSignal,
+  WarningRules,
+  WarningZone,
+  WarningZoneId,
+} from '../warn/types.ts'
+import type { ForecastRunId } from '../core/ids.ts'
 import type { ForecastTrigger } from './forecast-trigger.ts'
 
 const DAY_MS = 86_400_000
@@ -70,6 +82,18 @@ const regionSchema = z.object({
     members: z.number().int().min(2),
     horizonDays: z.number().int().min(1),
     seed: z.number().int(),
+  }),
+  warnings: z.object({
+    note: z.string(),
+    /** Threshold name each default level's triggers use, by level name. */
+    levels: z.record(z.string(), z.string()),
+    maxObservationAgeHours: z.number().positive(),
+    expiryMarginHours: z.number().positive(),
+    autoIssue: z.boolean(),
+    boxDegrees: z.number().positive().max(1),
+    utcOffsetMinutes: z.number().int(),
+    sender: z.object({ id: z.string().regex(/^[^\s,&<]+$/), name: z.string() }),
+    languages: z.array(z.string()).min(1),
   }),
 })
 type Region = z.infer<typeof regionSchema>
@@ -310,6 +334,12 @@ export async function loadDemoRegion(
 export interface DemoReplay {
   /** Resolves when the replay has ended (or was stopped). */
   readonly finished: Promise<void>
+  /**
+   * The replay's simulated time (ms): the current simulated day's start plus the real time
+   * since it began at the replay's speed, never past the next day; the real time before the
+   * replay starts. The server's clock in demo mode, so the CAP feed lists the replay's alerts.
+   */
+  now(): EpochMs
   stop(): void
 }
 
@@ -324,6 +354,7 @@ export function startDemoReplay(
   trigger: ForecastTrigger,
   hoursPerSecond: number,
   log: (msg: string) => void,
+  warnings?: DemoWarnings,
 ): DemoReplay {
   const { replay } = demo.region
   const errors = DEFAULT_FORCING_ERRORS
@@ -331,6 +362,9 @@ export function startDemoReplay(
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let wake: () => void = () => {}
+  let simDay: number | undefined
+  let simDayBegan = 0
+  const evaluation = new Map<string, ZoneEvaluationState>()
   const sleep = (ms: number): Promise<void> =>
     new Promise((r) => {
       wake = r
@@ -342,6 +376,8 @@ export function startDemoReplay(
     log(`replaying ${replay.start}..${replay.end}, ${hoursPerSecond} simulated hours per second`)
     for (let t = start; t <= end && !stopped; t += DAY_MS) {
       const began = Date.now()
+      simDay = t
+      simDayBegan = began
       const issueTime = t as EpochMs
       for (const b of demo.basins) {
         const i = Math.round((t - b.table.times[0]!) / DAY_MS)
@@ -366,10 +402,12 @@ export function startDemoReplay(
           temp: members.temp,
         })
       }
-      await trigger.request(
+      const result = await trigger.request(
         issueTime,
         demo.basins.map((b) => b.id),
       )
+      if (warnings !== undefined && result !== undefined)
+        await publishDemoWarnings(store, demo, warnings, result.runId, issueTime, evaluation, log)
       const wait = (24 / hoursPerSecond) * 1000 - (Date.now() - began)
       if (wait > 0 && !stopped) await sleep(wait)
     }
@@ -377,10 +415,212 @@ export function startDemoReplay(
   })()
   return {
     finished,
+    now() {
+      if (simDay === undefined) return Date.now() as EpochMs
+      const elapsed = (Date.now() - simDayBegan) * hoursPerSecond * 3600
+      return (simDay + Math.min(DAY_MS, elapsed)) as EpochMs
+    },
     stop() {
       stopped = true
       if (timer !== undefined) clearTimeout(timer)
       wake()
     },
+  }
+}
+
+/** The demo's warning setup: one zone per basin, the rules, the policy and the texts. */
+export interface DemoWarnings {
+  readonly zones: readonly WarningZone[]
+  readonly rules: WarningRules
+  readonly policy: IssuePolicy
+  readonly sender: { readonly id: string; readonly name: string }
+  readonly languages: readonly string[]
+  readonly texts: Readonly<Record<string, AlertTexts>>
+  /** CAP `web` of every alert. */
+  readonly web: string
+  readonly utcOffsetMinutes: number
+}
+
+const round4 = (x: number): number => Math.round(x * 10_000) / 10_000
+const pct = (p: number | null): string => (p === null ? '' : ` ${Math.round(p * 100)} %`)
+
+const KO_LEVEL: Readonly<Record<string, string>> = {
+  advisory: '주의',
+  warning: '경보',
+  severe: '심각 경보',
+  emergency: '비상',
+}
+
+/** English and Korean alert texts of the demo. */
+export const DEMO_TEXTS: Readonly<Record<string, AlertTexts>> = {
+  en: {
+    event: (c) => `Flood ${c.level}`,
+    headline: (c) =>
+      c.msgType === 'Cancel'
+        ? `Flood ${c.level} cancelled: ${c.zoneName}`
+        : `Flood ${c.level}: ${c.zoneName}`,
+    description: (c: AlertTextContext) =>
+      c.msgType === 'Cancel'
+        ? `The flood ${c.level} is cancelled: flows are no longer expected to reach its threshold.`
+        : `${c.meaning} ${c.basis === 'observed' ? 'Observed' : 'Forecast'} flow above ` +
+          `${c.thresholdName ?? 'the threshold'}` +
+          `${c.thresholdValue === null ? '' : ` (${Math.round(c.thresholdValue)} m³/s)`}` +
+          `${c.probability === null ? '' : `, probability${pct(c.probability)}`}` +
+          `${c.onset === null ? '' : `, from ${c.onset}`}; until ${c.expires}.`,
+    instruction: (c) =>
+      c.msgType === 'Cancel'
+        ? 'No further action is needed for this warning.'
+        : 'Keep informed and follow the instructions of the authorities.',
+  },
+  ko: {
+    event: (c) => `홍수 ${KO_LEVEL[c.level] ?? c.level}`,
+    headline: (c) =>
+      c.msgType === 'Cancel'
+        ? `홍수 ${KO_LEVEL[c.level] ?? c.level} 해제: ${c.zoneName}`
+        : `홍수 ${KO_LEVEL[c.level] ?? c.level}: ${c.zoneName}`,
+    description: (c) =>
+      c.msgType === 'Cancel'
+        ? '유량이 더 이상 기준을 넘지 않을 것으로 예상되어 홍수 특보를 해제합니다.'
+        : `${c.basis === 'observed' ? '관측' : '예측'} 유량이 ${c.thresholdName ?? '기준'}` +
+          `${c.thresholdValue === null ? '' : ` (${Math.round(c.thresholdValue)} m³/s)`}을 넘습니다` +
+          `${c.probability === null ? '' : ` (확률${pct(c.probability)})`}` +
+          `${c.onset === null ? '' : `, 시작 ${c.onset}`}; 종료 ${c.expires}.`,
+    instruction: (c) =>
+      c.msgType === 'Cancel'
+        ? '추가 조치는 필요하지 않습니다.'
+        : '최신 정보를 확인하고 당국의 지시에 따르십시오.',
+  },
+}
+
+/**
+ * The demo's warning setup from the region file: one zone per basin, a box of the gauge's
+ * coordinates ± `boxDegrees` labelled approximate; the default levels with their triggers
+ * mapped to the region's threshold names; an auto-issuing policy when the file asks for it.
+ *
+ * @param web absolute URL put in every alert's `web`
+ */
+export function demoWarnings(demo: DemoRegion, web: string): DemoWarnings {
+  const w = demo.region.warnings
+  const extra = demo.basins as unknown as {
+    info: z.infer<typeof basinFileSchema>
+    meta: Region['basins'][number]
+  }[]
+  const zones = demo.basins.map((b, k): WarningZone => {
+    const { lat, lon } = extra[k]!.info
+    const d = w.boxDegrees
+    const [s, n, west, east] = [round4(lat - d), round4(lat + d), round4(lon - d), round4(lon + d)]
+    return {
+      id: b.id as string as WarningZoneId,
+      name: `${extra[k]!.meta.name} (approximate area around the gauge at ${lat.toFixed(3)}° N, ${lon.toFixed(3)}° E)`,
+      basinIds: [b.id],
+      seriesIds: [b.series.discharge],
+      polygons: [
+        [
+          [s, west],
+          [s, east],
+          [n, east],
+          [n, west],
+          [s, west],
+        ],
+      ],
+      geocodes: [],
+    }
+  })
+  const levels = DEFAULT_LEVELS.map((l) => {
+    const name = w.levels[l.name]
+    if (name === undefined) throw new Error(`demo region: no threshold for level ${l.name}`)
+    return { ...l, triggers: l.triggers.map((t) => ({ ...t, thresholdName: name })) }
+  })
+  return {
+    zones,
+    rules: {
+      ...DEFAULT_RULES,
+      levels,
+      maxObservationAgeMs: w.maxObservationAgeHours * 3_600_000,
+      expiryMarginMs: w.expiryMarginHours * 3_600_000,
+    },
+    policy: w.autoIssue
+      ? { ...DEFAULT_POLICY, autoIssue: [{ levels: '*', basis: 'any', changes: [...CHANGES] }] }
+      : DEFAULT_POLICY,
+    sender: w.sender,
+    languages: w.languages,
+    texts: DEMO_TEXTS,
+    web,
+    utcOffsetMinutes: w.utcOffsetMinutes,
+  }
+}
+
+/**
+ * After a replay cycle: each basin's forecast of run `runId` becomes forecast signals, the last
+ * observed discharge an observed signal per threshold, and each zone is published in its own
+ * transaction. A zone that fails is logged and left for the next cycle.
+ *
+ * @param evaluation each zone's evaluation state, kept between cycles (updated here)
+ */
+export async function publishDemoWarnings(
+  store: Store,
+  demo: DemoRegion,
+  warnings: DemoWarnings,
+  runId: ForecastRunId,
+  now: EpochMs,
+  evaluation: Map<string, ZoneEvaluationState>,
+  log: (msg: string) => void,
+): Promise<void> {
+  const run = await store.forecasts.findRun(runId)
+  const forecasts: ForecastSignal[] = []
+  const observations: ObservedSignal[] = []
+  for (const b of demo.basins) {
+    const thresholds = await store.thresholds.list(b.series.discharge)
+    const byId = new Map(thresholds.map((t) => [t.id as string, t]))
+    const f = run === undefined ? undefined : await store.forecasts.findBasinForecast(runId, b.id)
+    if (run !== undefined && f !== undefined)
+      for (const e of f.exceedance) {
+        const th = byId.get(e.thresholdId)
+        if (th === undefined) continue
+        forecasts.push({
+          runId,
+          issueTime: run.issueTime,
+          basinId: b.id,
+          thresholdName: th.name,
+          thresholdValue: e.value,
+          returnPeriodYears: th.returnPeriodYears,
+          probability: [...e.probability],
+          stepMs: run.stepMs,
+        })
+      }
+    const last = await store.observations.latest(b.series.discharge, (now + 1) as EpochMs)
+    if (last !== undefined)
+      for (const th of thresholds)
+        observations.push({
+          seriesId: b.series.discharge,
+          t: last.t,
+          value: last.value,
+          thresholdName: th.name,
+          thresholdValue: th.value,
+        })
+  }
+  for (const zone of warnings.zones) {
+    try {
+      const state = evaluation.get(zone.id)
+      const r = await store.transaction((tx) =>
+        publishZone(tx, {
+          rules: warnings.rules,
+          policy: warnings.policy,
+          zone,
+          ...(state === undefined ? {} : { evaluationState: state }),
+          signals: { forecasts, observations },
+          now,
+          sender: warnings.sender,
+          languages: warnings.languages,
+          texts: warnings.texts,
+          web: warnings.web,
+          utcOffsetMinutes: warnings.utcOffsetMinutes,
+        }),
+      )
+      evaluation.set(zone.id, r.evaluation.state)
+      for (const a of r.published) log(`${zone.id}: CAP ${a.msgType} ${a.alertId} published`)
+    } catch (e) {
+      log(`${zone.id}: warnings not published: ${e instanceof Error ? e.message : String(e)}`)
+    }
   }
 }

@@ -11,7 +11,13 @@ import { tokenDigest, type TokenGrant } from './auth.ts'
 import type { ServerConfig } from './config.ts'
 import { createInProcessRunner } from '../compute/in-process-runner.ts'
 import { createWorkerRunner } from '../compute/worker-runner.ts'
-import { loadDemoRegion, readDemoRegion, startDemoReplay, type DemoReplay } from './demo.ts'
+import {
+  demoWarnings,
+  loadDemoRegion,
+  readDemoRegion,
+  startDemoReplay,
+  type DemoReplay,
+} from './demo.ts'
 import { EventHub } from './events.ts'
 import { createForecastTrigger, cycleDeps } from './forecast-trigger.ts'
 import { routingStateUpdate } from '../forecast/cycle/routing-state-update.ts'
@@ -43,6 +49,12 @@ export async function startServer(
     onToken(token)
   }
   const events = new EventHub()
+  // In demo mode the app's clock is the replay's simulated time (see DemoReplay.now), so the
+  // CAP feed lists the alerts of the replayed flood as active.
+  let replay: DemoReplay | undefined
+  const appClock: Clock = config.demo
+    ? { now: () => replay?.now() ?? systemClock.now() }
+    : systemClock
   // Small networks run their models in this thread; large ones on a pool of worker threads.
   const pool = config.workers > 0 ? createWorkerRunner({ threads: config.workers }) : undefined
   const runner = pool ?? createInProcessRunner()
@@ -64,7 +76,7 @@ export async function startServer(
       modelConfigs: store.modelConfigs,
       capAlerts: store.capAlerts,
       transaction: (fn) => store.transaction(fn),
-      clock: systemClock,
+      clock: appClock,
       events,
       grants,
       forecastTrigger,
@@ -76,11 +88,18 @@ export async function startServer(
     { bodyLimit: config.bodyLimit, logLevel: config.logLevel },
   )
   const url = await app.listen({ port: config.port, host: config.host })
-  let replay: DemoReplay | undefined
   if (config.demo) {
     const demo = readDemoRegion()
     await loadDemoRegion(store, demo, log)
-    replay = startDemoReplay(store, demo, forecastTrigger, config.demoHoursPerSecond, log)
+    const web = `${(config.publicUrl ?? url).replace(/\/$/, '')}/cap/feed.atom`
+    replay = startDemoReplay(
+      store,
+      demo,
+      forecastTrigger,
+      config.demoHoursPerSecond,
+      log,
+      demoWarnings(demo, web),
+    )
     replay.finished.catch((e: unknown) =>
       log(`demo replay stopped: ${e instanceof Error ? e.message : String(e)}`),
     )
