@@ -90,6 +90,8 @@ const regionSchema = z.object({
     maxObservationAgeHours: z.number().positive(),
     expiryMarginHours: z.number().positive(),
     autoIssue: z.boolean(),
+    /** Smallest move of a warning's expiry issued as an extension (h). */
+    minExtensionHours: z.number().positive().default(3),
     boxDegrees: z.number().positive().max(1),
     utcOffsetMinutes: z.number().int(),
     sender: z.object({ id: z.string().regex(/^[^\s,&<]+$/), name: z.string() }),
@@ -539,9 +541,13 @@ export function demoWarnings(demo: DemoRegion, web: string): DemoWarnings {
       maxObservationAgeMs: w.maxObservationAgeHours * 3_600_000,
       expiryMarginMs: w.expiryMarginHours * 3_600_000,
     },
-    policy: w.autoIssue
-      ? { ...DEFAULT_POLICY, autoIssue: [{ levels: '*', basis: 'any', changes: [...CHANGES] }] }
-      : DEFAULT_POLICY,
+    policy: {
+      ...DEFAULT_POLICY,
+      minExtensionMs: w.minExtensionHours * 3_600_000,
+      ...(w.autoIssue
+        ? { autoIssue: [{ levels: '*' as const, basis: 'any' as const, changes: [...CHANGES] }] }
+        : {}),
+    },
     sender: w.sender,
     languages: w.languages,
     texts: DEMO_TEXTS,
