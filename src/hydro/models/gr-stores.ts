@@ -319,3 +319,49 @@ export function convolve(
   for (let k = 0; k < span; k++) st[off + k] = st[off + k + 1]! + ord[k]! * input
   st[off + n - 1] = ord[n - 1]! * input
 }
+
+/**
+ * Writes one step of the output series that GR4J, GR5J and GR4H share (airGR's order:
+ * PotEvap, Precip, Prod, Pn, Ps, AE, Perc, PR, Q9, Q1, Rout, Exch, AExch1, AExch2, AExch, QR,
+ * QD, Qsim) at index `j`. Called only when every series is asked for, so it is off the path of
+ * calibration and forecast runs.
+ *
+ * @param e potential evapotranspiration and `p` rainfall of the step (mm/step)
+ * @param s production store and `r` routing store levels at the end of the step (mm)
+ * @param flux the step's fluxes at the `F_*` slots (mm/step)
+ * @param pr effective rainfall, `q9` and `q1` the two branches' inflows, `exch` the potential
+ *   exchange and `q` the simulated flow (all mm/step)
+ */
+export function writeGrOutputs(
+  outputs: readonly Float64Array[],
+  j: number,
+  e: number,
+  p: number,
+  s: number,
+  flux: Float64Array,
+  pr: number,
+  q9: number,
+  q1: number,
+  r: number,
+  exch: number,
+  q: number,
+): void {
+  outputs[0]![j] = e
+  outputs[1]![j] = p
+  outputs[2]![j] = s
+  outputs[3]![j] = flux[F_PN]!
+  outputs[4]![j] = flux[F_PS]!
+  outputs[5]![j] = flux[F_AE]!
+  outputs[6]![j] = flux[F_PERC]!
+  outputs[7]![j] = pr
+  outputs[8]![j] = q9
+  outputs[9]![j] = q1
+  outputs[10]![j] = r
+  outputs[11]![j] = exch
+  outputs[12]![j] = flux[F_AEXCH1]!
+  outputs[13]![j] = flux[F_AEXCH2]!
+  outputs[14]![j] = flux[F_AEXCH1]! + flux[F_AEXCH2]!
+  outputs[15]![j] = flux[F_QR]!
+  outputs[16]![j] = flux[F_QD]!
+  outputs[17]![j] = q
+}

@@ -10,13 +10,7 @@
 import { GR4J_OUTPUTS } from '../gr4j/run.ts'
 import type { Forcing, InitialLevels, ModelDefinition } from '../types.ts'
 import {
-  F_AE,
-  F_AEXCH1,
-  F_AEXCH2,
-  F_PERC,
-  F_PN,
   F_PR,
-  F_PS,
   F_QD,
   F_QR,
   FLUX_SLOTS,
@@ -26,6 +20,7 @@ import {
   powerExchange,
   productionStep,
   routingStep,
+  writeGrOutputs,
 } from '../gr-stores.ts'
 import {
   NH_HOURLY,
@@ -106,26 +101,7 @@ export function simulateGr4h(
     if (q < 0) q = 0
     const j = i - start
     qsim[j] = q
-    if (outputs !== null) {
-      outputs[0]![j] = e
-      outputs[1]![j] = p
-      outputs[2]![j] = s
-      outputs[3]![j] = flux[F_PN]!
-      outputs[4]![j] = flux[F_PS]!
-      outputs[5]![j] = flux[F_AE]!
-      outputs[6]![j] = flux[F_PERC]!
-      outputs[7]![j] = pr
-      outputs[8]![j] = q9
-      outputs[9]![j] = q1
-      outputs[10]![j] = r
-      outputs[11]![j] = exch
-      outputs[12]![j] = flux[F_AEXCH1]!
-      outputs[13]![j] = flux[F_AEXCH2]!
-      outputs[14]![j] = flux[F_AEXCH1]! + flux[F_AEXCH2]!
-      outputs[15]![j] = flux[fQR]!
-      outputs[16]![j] = flux[fQD]!
-      outputs[17]![j] = q
-    }
+    if (outputs !== null) writeGrOutputs(outputs, j, e, p, s, flux, pr, q9, q1, r, exch, q)
   }
   state[PROD] = s
   state[ROUT] = r
