@@ -40,3 +40,34 @@ export interface AppDeps {
   /** Answers the health check's database probe. */
   readonly ping: () => Promise<void>
 }
+
+/** The parts of {@link AppDeps} that an open store provides. */
+export type StoreDeps = Pick<
+  AppDeps,
+  | 'stations'
+  | 'basins'
+  | 'series'
+  | 'observations'
+  | 'thresholds'
+  | 'forecasts'
+  | 'forcingForecasts'
+  | 'modelConfigs'
+  | 'capAlerts'
+  | 'transaction'
+>
+
+/** The repositories of `store` as the routes need them. */
+export function storeDeps(store: Store): StoreDeps {
+  return {
+    stations: store.stations,
+    basins: store.basins,
+    series: store.series,
+    observations: store.observations,
+    thresholds: store.thresholds,
+    forecasts: store.forecasts,
+    forcingForecasts: store.forcingForecasts,
+    modelConfigs: store.modelConfigs,
+    capAlerts: store.capAlerts,
+    transaction: (fn) => store.transaction(fn),
+  }
+}

@@ -7,6 +7,7 @@ import type { EpochMs } from '../core/brand.ts'
 import type { Clock } from '../core/clock.ts'
 import { openStore, resolveDatabaseUrl, type Store } from '../store/index.ts'
 import { buildApp } from './app.ts'
+import { storeDeps } from './deps.ts'
 import { tokenDigest, type TokenGrant } from './auth.ts'
 import type { ServerConfig } from './config.ts'
 import { createInProcessRunner } from '../compute/in-process-runner.ts'
@@ -65,17 +66,7 @@ export async function startServer(
   )
   const app = await buildApp(
     {
-      ...store,
-      stations: store.stations,
-      basins: store.basins,
-      series: store.series,
-      observations: store.observations,
-      thresholds: store.thresholds,
-      forecasts: store.forecasts,
-      forcingForecasts: store.forcingForecasts,
-      modelConfigs: store.modelConfigs,
-      capAlerts: store.capAlerts,
-      transaction: (fn) => store.transaction(fn),
+      ...storeDeps(store),
       clock: appClock,
       events,
       grants,

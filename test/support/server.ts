@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { EpochMs } from '../../src/core/brand.ts'
 import type { BasinId, SeriesId, StationId } from '../../src/core/ids.ts'
 import { buildApp } from '../../src/server/app.ts'
+import { storeDeps } from '../../src/server/deps.ts'
 import { tokenDigest, type TokenGrant } from '../../src/server/auth.ts'
 import { EventHub } from '../../src/server/events.ts'
 import {
@@ -90,16 +91,7 @@ export async function testServer(
   )
   const app = await buildApp(
     {
-      stations: store.stations,
-      basins: store.basins,
-      series: store.series,
-      observations: store.observations,
-      thresholds: store.thresholds,
-      forecasts: store.forecasts,
-      forcingForecasts: store.forcingForecasts,
-      modelConfigs: store.modelConfigs,
-      capAlerts: store.capAlerts,
-      transaction: (fn) => store.transaction(fn),
+      ...storeDeps(store),
       clock: { now: () => clock.t as EpochMs },
       events,
       grants,
