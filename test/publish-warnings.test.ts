@@ -4,21 +4,22 @@
  * entries and one outbox message per matching subscription; the same signals twice add nothing.
  */
 import { readFileSync } from 'node:fs'
+import type { EpochMs } from '../src/core/brand.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type {
   AlertTexts,
   PublishZoneInput,
   PublishZoneResult,
 } from '../src/notify/publish-warnings.ts'
+import { messageIdOf } from '../src/notify/fan-out.ts'
 import { publishZone } from '../src/notify/publish-warnings.ts'
 import type { Store } from '../src/store/index.ts'
 import { STORE_TARGETS, type OpenedStore } from '../src/store/testing/databases.ts'
 import { subscription } from '../src/store/testing/warning-fixtures.ts'
 import { checkCapProfile, createCapXsdValidator, readCap } from '../src/warn/cap/index.ts'
 import { DEFAULT_RULES } from '../src/warn/defaults.ts'
-import type { ZoneEvaluationState } from '../src/warn/evaluate.ts'
 import { CHANGES, DEFAULT_POLICY, type IssuePolicy } from '../src/warn/policy.ts'
-import { at, forecastUpTo, signals, ZONE } from '../src/warn/test-fixtures.ts'
+import { at, forecastUpTo, observed, signals, ZONE } from '../src/warn/test-fixtures.ts'
 import type { Signals } from '../src/warn/types.ts'
 
 const xsd = createCapXsdValidator(
@@ -48,12 +49,10 @@ const TEXTS: Record<string, AlertTexts> = {
 
 let opened: OpenedStore
 let store: Store
-let state: ZoneEvaluationState | undefined
 
 beforeEach(async () => {
   opened = await STORE_TARGETS[0]!.open()
   store = opened.store
-  state = undefined
   await store.subscriptions.upsert([
     subscription('all-levels', { areas: [ZONE.id], minLevel: 0, languages: ['en'] }),
     subscription('warning-up', { areas: '*', minLevel: 1, languages: ['ko'] }),
@@ -73,7 +72,6 @@ async function cycle(
     rules: DEFAULT_RULES,
     policy,
     zone: ZONE,
-    ...(state === undefined ? {} : { evaluationState: state }),
     signals: s,
     now: at(hours),
     sender: { id: 'warnings@freshet.example', name: 'Freshet flood service' },
@@ -82,9 +80,7 @@ async function cycle(
     web: 'https://freshet.example/warnings',
     utcOffsetMinutes: 120,
   }
-  const r = await store.transaction((tx) => publishZone(tx, input))
-  state = r.evaluation.state
-  return r
+  return store.transaction((tx) => publishZone(tx, input))
 }
 
 describe('publishZone', () => {
@@ -96,6 +92,8 @@ describe('publishZone', () => {
     const again = await cycle(0, rising1)
     expect(again.events).toEqual([])
     expect(again.published).toEqual([])
+    // The counters are kept in the store, not in the caller's memory.
+    expect(await store.zoneEvaluations.find(ZONE.id)).toEqual(again.evaluation.state)
     await cycle(6, signals(forecastUpTo('r2', at(6), 'Q5')))
     for (let h = 12; h <= 36; h += 6) await cycle(h, signals(forecastUpTo(`r${h}`, at(h), null)))
 
@@ -128,7 +126,11 @@ describe('publishZone', () => {
         const subs: string[] = []
         for (const s of ['all-levels', 'warning-up', 'elsewhere']) {
           const m = await store.outbox.find(
-            `msg/${[a.warningId, `v${a.version}`, `post:${s}`, 'webhook', 'https://example.org/hook'].map(encodeURIComponent).join('/')}`,
+            messageIdOf(
+              [a.warningId, `v${a.version}`, `post:${s}`, 'webhook', 'https://example.org/hook']
+                .map(encodeURIComponent)
+                .join('/'),
+            ),
           )
           if (m !== undefined) subs.push(s)
         }
@@ -145,5 +147,14 @@ describe('publishZone', () => {
     expect(r.published).toEqual([])
     expect(await store.capAlerts.byZone(ZONE.id)).toEqual([])
     expect(await store.outbox.due(at(1), 10)).toEqual([])
+  })
+
+  it('counts an observation made earlier in the same second as the evaluation', async () => {
+    // Observed at 0.4 s past the hour, evaluated at 0.5 s: CAP times are whole seconds, but the
+    // observation is not in the future and must count at once.
+    const t = (at(0) + 400) as EpochMs
+    const r = await cycle(500 / 3_600_000, signals([], observed(t, 260)))
+    expect(r.published.map((a) => a.msgType)).toEqual(['Alert'])
+    expect(r.published[0]!.sent).toBe(at(0))
   })
 })

@@ -50,11 +50,14 @@ export interface DeliveryWorker {
    */
   publish(alert: AlertSummary): Promise<readonly OutboxMessage[]>
   /**
-   * Makes one attempt for each due message, one after another, and records each in the log.
+   * Makes one attempt for each due message, `concurrency` at a time, and records each in the
+   * log. Run one delivery loop per outbox: two loops could both take the same due message
+   * (receivers then drop the copy by its idempotency key).
    * @param limit at most this many messages (default 100)
-   * @returns the messages as they are after their attempt
+   * @param concurrency attempts in flight at once (default 8)
+   * @returns the messages as they are after their attempt, in the order they were due
    */
-  deliverDue(limit?: number): Promise<readonly OutboxMessage[]>
+  deliverDue(limit?: number, concurrency?: number): Promise<readonly OutboxMessage[]>
   /**
    * Escalates every delivered-but-unacknowledged message past its deadline, and every message
    * that failed for good, to its subscription's next contact.
@@ -109,16 +112,25 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       return deps.outbox.add(fanOut(alert, subs, deps.clock.now()))
     },
 
-    async deliverDue(limit = 100) {
+    async deliverDue(limit = 100, concurrency = 8) {
       const due = await deps.outbox.due(deps.clock.now(), limit)
-      const out: OutboxMessage[] = []
-      for (const m of due) {
-        const result = await attempt(m)
-        const rec = recordAttempt(m, result, deps.clock.now(), deps.rng, deps.retry)
-        await deps.outbox.update(rec.message)
-        await deps.log.append(rec.log)
-        out.push(rec.message)
+      const out: OutboxMessage[] = new Array<OutboxMessage>(due.length)
+      // A few attempts at a time: one slow receiver does not hold up the others.
+      let next = 0
+      const lane = async (): Promise<void> => {
+        while (next < due.length) {
+          const i = next++
+          const m = due[i]!
+          const result = await attempt(m)
+          const rec = recordAttempt(m, result, deps.clock.now(), deps.rng, deps.retry)
+          await deps.outbox.update(rec.message)
+          await deps.log.append(rec.log)
+          out[i] = rec.message
+        }
       }
+      await Promise.all(
+        Array.from({ length: Math.max(1, Math.min(concurrency, due.length)) }, lane),
+      )
       return out
     },
 

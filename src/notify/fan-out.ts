@@ -1,6 +1,7 @@
 /**
  * Fan-out: which subscriptions a warning version goes to, and the outbox rows that carry it.
  */
+import { hash128Hex } from '../core/hash.ts'
 import type { EpochMs } from '../core/brand.ts'
 import type { AlertSummary, Contact, OutboxMessage, Subscription } from './types.ts'
 
@@ -56,7 +57,8 @@ export function messageFor(
   }
   const key = idempotencyKey(alert.id, alert.version, sub.recipient, contact)
   return {
-    id: `msg/${key}`,
+    // Short and URL-safe (it travels in acknowledgment links and paths), derived from the key.
+    id: messageIdOf(key),
     idempotencyKey: key,
     alertId: alert.id,
     alertVersion: alert.version,
@@ -100,4 +102,9 @@ export function fanOut(
     out.push(m)
   }
   return out
+}
+
+/** The outbox id of the message with idempotency key `key`: `m-` and 32 hex digits. */
+export function messageIdOf(key: string): string {
+  return `m-${hash128Hex(key)}`
 }

@@ -65,6 +65,8 @@ export interface OutboxRepository {
   /** Delivered or failed messages not yet escalated (the candidates for escalation). */
   awaitingAcknowledgment(): Promise<readonly OutboxMessage[]>
   find(id: string): Promise<OutboxMessage | undefined>
+  /** Every message of one warning version, in the order created. */
+  forAlert(alertId: string, alertVersion: number): Promise<readonly OutboxMessage[]>
   /** Replaces a message by id. */
   update(message: OutboxMessage): Promise<void>
 }

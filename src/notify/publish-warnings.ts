@@ -16,20 +16,27 @@
  * error, store it, append the audit entries of every event, and enqueue one outbox message per
  * matching subscription.
  *
- * The evaluation state (persistence and hysteresis counters) is not kept in the event stream:
- * the caller passes the state the previous call returned, or none for a fresh start.
+ * The evaluation state (persistence and hysteresis counters) is not part of the event stream:
+ * it is read from `zoneEvaluations` and written back in the same transaction, so a restart
+ * carries on counting where it stopped.
  */
 import type { EpochMs } from '../core/brand.ts'
-import { auditEntry } from '../warn/approval.ts'
+import type { Result } from '../core/result.ts'
+import { auditEntry, type Attempt } from '../warn/approval.ts'
 import { checkCapProfile } from '../warn/cap/profile.ts'
 import type { CapAlert, CapInfo, CapResponseType, CapTime } from '../warn/cap/model.ts'
 import { writeCap } from '../warn/cap/write.ts'
-import type { Reason, ZoneEvaluation, ZoneEvaluationState } from '../warn/evaluate.ts'
+import type { Reason, ZoneEvaluation } from '../warn/evaluate.ts'
 import { evaluateZone, initialZoneEvaluationState } from '../warn/evaluate.ts'
-import type { IssuedVersion, MsgType, WarningEvent } from '../warn/lifecycle.ts'
+import type { IssuedVersion, MsgType, WarningEvent, ZoneWarningState } from '../warn/lifecycle.ts'
 import { decide, initialWarningState, rankOf, replay } from '../warn/lifecycle.ts'
 import type { IssuePolicy } from '../warn/policy.ts'
-import type { AuditRepository, CapAlertRecord, CapAlertRepository } from '../warn/ports.ts'
+import type {
+  AuditRepository,
+  CapAlertRecord,
+  CapAlertRepository,
+  ZoneEvaluationRepository,
+} from '../warn/ports.ts'
 import { ConflictError } from '../warn/ports.ts'
 import type { WarningRepository } from '../warn/ports.ts'
 import type { Signals, WarningRules, WarningZone } from '../warn/types.ts'
@@ -44,6 +51,7 @@ export interface PublishPorts {
   readonly audit: AuditRepository
   readonly outbox: OutboxRepository
   readonly subscriptions: SubscriptionRepository
+  readonly zoneEvaluations: ZoneEvaluationRepository
 }
 
 /** What the texts of one alert are written from. */
@@ -74,16 +82,10 @@ export interface AlertTexts {
   readonly instruction: (c: AlertTextContext) => string
 }
 
-/** Everything but the ports. */
-export interface PublishZoneInput {
+/** How a service publishes: its rules, policy, sender, languages and texts. */
+export interface PublishSetup {
   readonly rules: WarningRules
   readonly policy: IssuePolicy
-  readonly zone: WarningZone
-  /** The state the previous call for this zone returned; a fresh one when absent. */
-  readonly evaluationState?: ZoneEvaluationState
-  readonly signals: Signals
-  /** Cycle time (epoch ms); CAP times are written to the whole second below it. */
-  readonly now: EpochMs
   /** CAP `sender` (a token: no spaces, commas, `<` or `&`) and `senderName`. */
   readonly sender: { readonly id: string; readonly name: string }
   /** BCP 47 tags, one `info` each, in this order (e.g. `['en', 'ko']`). */
@@ -96,6 +98,14 @@ export interface PublishZoneInput {
   readonly utcOffsetMinutes: number
   /** CAP `contact`, if any. */
   readonly contact?: string
+}
+
+/** Everything but the ports. */
+export interface PublishZoneInput extends PublishSetup {
+  readonly zone: WarningZone
+  readonly signals: Signals
+  /** Cycle time (epoch ms); CAP times are written to the whole second below it. */
+  readonly now: EpochMs
 }
 
 /** What one call did. */
@@ -131,8 +141,8 @@ function responseTypes(v: IssuedVersion, rank: number): CapResponseType[] {
  * The CAP 1.2 alert of an issued version (see the file comment).
  * @throws Error when a language of `input.languages` has no texts (a programmer error)
  */
-export function capAlertOf(input: PublishZoneInput, v: IssuedVersion): CapAlert {
-  const { rules, zone } = input
+export function capAlertOf(input: PublishSetup, zone: WarningZone, v: IssuedVersion): CapAlert {
+  const { rules } = input
   const time = (ms: number): CapTime => ({
     epochMs: wholeSecond(ms),
     offsetMinutes: input.utcOffsetMinutes,
@@ -230,11 +240,14 @@ export async function publishZone(
   input: PublishZoneInput,
 ): Promise<PublishZoneResult> {
   const now = wholeSecond(input.now) as EpochMs
-  const state0 = input.evaluationState ?? initialZoneEvaluationState(input.zone.id)
+  const state0 =
+    (await tx.zoneEvaluations.find(input.zone.id)) ?? initialZoneEvaluationState(input.zone.id)
   const attempt = async (): Promise<{ evaluation: ZoneEvaluation; events: WarningEvent[] }> => {
     const stored = await tx.warnings.events(input.zone.id)
     const state = replay(initialWarningState(input.zone.id), stored)
-    const evaluation = evaluateZone(input.rules, input.zone, state0, input.signals, now)
+    // Signals are taken up to the exact time (an observation of this very second counts);
+    // events and CAP times are kept to the whole second.
+    const evaluation = evaluateZone(input.rules, input.zone, state0, input.signals, input.now)
     const events = decide(input.rules, input.policy, state, evaluation, now)
     if (events.length > 0) await tx.warnings.appendEvents(input.zone.id, stored.length, events)
     return { evaluation, events }
@@ -247,20 +260,41 @@ export async function publishZone(
     outcome = await attempt()
   }
   const { evaluation, events } = outcome
+  await tx.zoneEvaluations.put(evaluation.state, now)
+  const { published, messages } = await publishEvents(tx, input, input.zone, events, now)
+  return { evaluation, events, published, messages }
+}
+
+/**
+ * Records events already appended to a zone's stream: their audit entries, and for every
+ * version they issue, its CAP document (refused when the publish profile finds an error),
+ * stored, and one outbox message per matching subscription. Call it in the transaction that
+ * appended the events.
+ *
+ * @param now epoch ms, a whole second
+ * @throws Error when an issued alert fails the CAP publish profile (roll the transaction back)
+ */
+export async function publishEvents(
+  tx: PublishPorts,
+  setup: PublishSetup,
+  zone: WarningZone,
+  events: readonly WarningEvent[],
+  now: EpochMs,
+): Promise<{ published: CapAlertRecord[]; messages: OutboxMessage[] }> {
   if (events.length > 0) await tx.audit.append(events.map(auditEntry))
   const published: CapAlertRecord[] = []
   const messages: OutboxMessage[] = []
   const issued = events.map(issuedVersion).filter((v) => v !== undefined)
   const subscriptions = issued.length > 0 ? await tx.subscriptions.list() : []
   for (const v of issued) {
-    const alert = capAlertOf(input, v)
+    const alert = capAlertOf(setup, zone, v)
     const report = checkCapProfile(alert, 'publish')
     if (report.errors.length > 0)
       throw new Error(
         `CAP alert ${v.alertId} fails the publish profile: ` +
           report.errors.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
       )
-    const levelRank = rankOf(input.rules, v.level)
+    const levelRank = rankOf(setup.rules, v.level)
     const record: CapAlertRecord = {
       alertId: v.alertId,
       warningId: v.warningId,
@@ -271,7 +305,7 @@ export async function publishZone(
       sent: alert.sent.epochMs as EpochMs,
       expires: (alert.infos[0]?.expires?.epochMs ?? alert.sent.epochMs) as EpochMs,
       levelRank,
-      languages: [...input.languages],
+      languages: [...setup.languages],
       xml: writeCap(alert),
       createdAt: now,
     }
@@ -282,9 +316,55 @@ export async function publishZone(
       version: v.version,
       zoneIds: [v.zoneId],
       level: levelRank,
-      languages: [...input.languages],
+      languages: [...setup.languages],
     }
     messages.push(...(await tx.outbox.add(fanOut(summary, subscriptions, now))))
   }
-  return { evaluation, events, published, messages }
+  return { published, messages }
+}
+
+/** What a person's step did: refused with its issues, or its events and what they published. */
+export interface PersonStepResult {
+  readonly result: Result<readonly WarningEvent[]>
+  readonly published: readonly CapAlertRecord[]
+  readonly messages: readonly OutboxMessage[]
+}
+
+/**
+ * A person's step on a zone's warnings (draft, approve, decline: see src/warn/approval.ts),
+ * in the caller's transaction: read and replay the zone's events, run `step` on the state,
+ * append its events (on a {@link ConflictError}, read and run again, once), record its audit
+ * entries — a refusal's too — and publish what it issues.
+ *
+ * @param now epoch ms; CAP times are written to the whole second below it
+ * @throws ConflictError when other writers appended to the zone twice in a row
+ */
+export async function personStep(
+  tx: PublishPorts,
+  setup: PublishSetup,
+  zone: WarningZone,
+  step: (state: ZoneWarningState, now: EpochMs) => Attempt,
+  nowMs: EpochMs,
+): Promise<PersonStepResult> {
+  const now = wholeSecond(nowMs) as EpochMs
+  const run = async (): Promise<Attempt> => {
+    const stored = await tx.warnings.events(zone.id)
+    const attempt = step(replay(initialWarningState(zone.id), stored), now)
+    if (attempt.result.ok && attempt.result.value.length > 0)
+      await tx.warnings.appendEvents(zone.id, stored.length, attempt.result.value)
+    return attempt
+  }
+  let attempt: Attempt
+  try {
+    attempt = await run()
+  } catch (e) {
+    if (!(e instanceof ConflictError)) throw e
+    attempt = await run()
+  }
+  if (!attempt.result.ok) {
+    await tx.audit.append(attempt.audit)
+    return { result: attempt.result, published: [], messages: [] }
+  }
+  const { published, messages } = await publishEvents(tx, setup, zone, attempt.result.value, now)
+  return { result: attempt.result, published, messages }
 }

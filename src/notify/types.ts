@@ -25,6 +25,11 @@ export interface Contact {
   readonly language: string
   /** Defaults to `plain`. */
   readonly format?: PayloadFormat
+  /**
+   * Webhook only: the secret shared with the receiver, which signs every body
+   * (HMAC-SHA256). Stored with the subscription; the API never shows it again.
+   */
+  readonly secret?: string
 }
 
 /**

@@ -14,13 +14,16 @@ import {
 import type { AppDeps } from './deps.ts'
 import { installErrorHandler } from './errors.ts'
 import { registerCap } from './routes/cap.ts'
+import { registerDeliveries } from './routes/deliveries.ts'
 import { registerEvents } from './routes/events.ts'
 import { registerHealth } from './routes/health.ts'
 import { registerForecasts } from './routes/forecasts.ts'
 import { registerNetwork } from './routes/network.ts'
 import { registerNetworkAdmin } from './routes/network-admin.ts'
 import { registerObservations } from './routes/observations.ts'
+import { registerSubscriptions } from './routes/subscriptions.ts'
 import { registerThresholds } from './routes/thresholds.ts'
+import { registerWarnings } from './routes/warnings.ts'
 
 export interface AppOptions {
   readonly bodyLimit: number
@@ -32,6 +35,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   const app = Fastify({
     logger: { level: options.logLevel },
     bodyLimit: options.bodyLimit,
+    // Acknowledgment tokens travel in the path: a signature and a message id.
+    routerOptions: { maxParamLength: 256 },
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
@@ -59,5 +64,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   registerThresholds(app, deps)
   registerEvents(app, deps)
   registerCap(app, deps)
+  registerWarnings(app, deps)
+  registerSubscriptions(app, deps)
+  registerDeliveries(app, deps)
   return app
 }

@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify'
 import { ApiError } from './errors.ts'
 
 /** Roles, from least to most: each includes what the ones before it may do. */
-export const ROLES = ['observer', 'forecaster', 'admin'] as const
+export const ROLES = ['observer', 'forecaster', 'duty-officer', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
 export interface TokenGrant {

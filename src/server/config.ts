@@ -18,6 +18,100 @@ const grantSchema = z.object({
   areas: z.array(z.string()).default(['*']),
 })
 
+const latLon = z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)])
+
+const zoneSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
+  name: z.string().min(1),
+  basinIds: z.array(z.string()).default([]),
+  seriesIds: z.array(z.string()).default([]),
+  polygons: z
+    .array(
+      z
+        .array(latLon)
+        .min(4, 'a ring needs at least 4 points')
+        .refine(
+          (r) => r[0]![0] === r.at(-1)![0] && r[0]![1] === r.at(-1)![1],
+          'a ring must end on its first point',
+        ),
+    )
+    .min(1, 'a zone needs at least one polygon'),
+  geocodes: z
+    .array(z.object({ valueName: z.string().min(1), value: z.string().min(1) }))
+    .default([]),
+})
+
+/** Warnings outside the demo: zones, the threshold behind each level, sender and languages. */
+const warningsSchema = z.object({
+  /** CAP `sender` and `senderName`. */
+  sender: z.object({
+    id: z.string().regex(/^[^\s,<&]+$/, 'no spaces, commas, < or &'),
+    name: z.string().min(1),
+  }),
+  /** One CAP `info` per language, in this order; texts exist for en and ko. */
+  languages: z
+    .array(z.enum(['en', 'ko']))
+    .min(1)
+    .default(['en']),
+  utcOffsetMinutes: z.number().int().min(-720).max(840).default(0),
+  /** CAP `web`; the server's feed when absent. */
+  web: z.url().optional(),
+  /** The threshold name behind each default level (advisory, warning, severe, emergency). */
+  levels: z.object({
+    advisory: z.string().min(1),
+    warning: z.string().min(1),
+    severe: z.string().min(1),
+    emergency: z.string().min(1),
+  }),
+  /** Whether two people are needed to issue a level by default (drafter ≠ approver). */
+  twoPersonDefault: z.boolean().default(true),
+  /** Issue every rule draft at once, without approval (otherwise only observed emergencies). */
+  autoIssueAll: z.boolean().default(false),
+  zones: z.array(zoneSchema).min(1),
+})
+
+/** The delivery loop and its channels; secrets are named environment variables, never values. */
+const deliverySchema = z
+  .object({
+    /** How often the loop looks at the outbox when nothing wakes it (ms). */
+    pollMs: z.number().int().min(50).default(1000),
+    /** Attempts in flight at once. */
+    concurrency: z.number().int().min(1).max(64).default(8),
+    /** Minutes after delivery before an unacknowledged warning goes to the next contact. */
+    ackTimeoutMinutes: z.number().positive().default(30),
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).default(6),
+        baseDelaySeconds: z.number().min(0).default(30),
+        maxDelaySeconds: z.number().min(0).default(900),
+      })
+      .prefault({}),
+    webhookTimeoutMs: z.number().int().positive().default(10_000),
+    email: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535),
+        security: z.enum(['tls', 'starttls', 'none']),
+        from: z.string().min(3),
+        user: z.string().optional(),
+        /** The environment variable holding the SMTP password. */
+        passwordEnv: z.string().optional(),
+        messageIdDomain: z.string().optional(),
+      })
+      .optional(),
+    sms: z
+      .object({
+        url: z.url(),
+        authHeader: z.string().default('authorization'),
+        /** The environment variable holding the header's value (e.g. `Bearer …`). */
+        authValueEnv: z.string().optional(),
+        sender: z.string().optional(),
+        maxSegments: z.number().int().min(1).max(10).default(3),
+      })
+      .optional(),
+  })
+  .prefault({})
+
 export const configSchema = z.object({
   /** TCP port (PORT). */
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -43,6 +137,10 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   /** API tokens (only in the config file: digests, never tokens). */
   tokens: z.array(grantSchema).default([]),
+  /** Warning zones and rules outside the demo (only in the config file). */
+  warnings: warningsSchema.optional(),
+  /** The delivery loop and its channels (only in the config file). */
+  delivery: deliverySchema,
 })
 
 export type ServerConfig = z.infer<typeof configSchema>

@@ -30,17 +30,11 @@ import { parseSeriesCsv, parseStepDate, type SeriesTable } from '../observe/forc
 import type { Observation, Series, Variable } from '../observe/types.ts'
 import { VARIABLE_UNITS } from '../observe/types.ts'
 import type { Store } from '../store/index.ts'
-import type { ZoneEvaluationState } from '../warn/evaluate.ts'
-import { publishZone, type AlertTexts, type AlertTextContext } from '../notify/publish-warnings.ts'
+import { ALERT_TEXTS } from './alert-texts.ts'
+import type { WarningSetup } from './warnings.ts'
 import { DEFAULT_LEVELS, DEFAULT_RULES } from '../warn/defaults.ts'
-import { CHANGES, DEFAULT_POLICY, type IssuePolicy } from '../warn/policy.ts'
-import type {
-  ForecastSignal,
-  ObservedSignal,
-  WarningRules,
-  WarningZone,
-  WarningZoneId,
-} from '../warn/types.ts'
+import { CHANGES, DEFAULT_POLICY } from '../warn/policy.ts'
+import type { WarningZone, WarningZoneId } from '../warn/types.ts'
 import type { ForecastRunId } from '../core/ids.ts'
 import type { ForecastTrigger } from './forecast-trigger.ts'
 
@@ -356,7 +350,7 @@ export function startDemoReplay(
   trigger: ForecastTrigger,
   hoursPerSecond: number,
   log: (msg: string) => void,
-  warnings?: DemoWarnings,
+  afterCycle?: (runId: ForecastRunId) => Promise<void>,
 ): DemoReplay {
   const { replay } = demo.region
   const errors = DEFAULT_FORCING_ERRORS
@@ -366,7 +360,6 @@ export function startDemoReplay(
   let wake: () => void = () => {}
   let simDay: number | undefined
   let simDayBegan = 0
-  const evaluation = new Map<string, ZoneEvaluationState>()
   const sleep = (ms: number): Promise<void> =>
     new Promise((r) => {
       wake = r
@@ -408,8 +401,7 @@ export function startDemoReplay(
         issueTime,
         demo.basins.map((b) => b.id),
       )
-      if (warnings !== undefined && result !== undefined)
-        await publishDemoWarnings(store, demo, warnings, result.runId, issueTime, evaluation, log)
+      if (afterCycle !== undefined && result !== undefined) await afterCycle(result.runId)
       const wait = (24 / hoursPerSecond) * 1000 - (Date.now() - began)
       if (wait > 0 && !stopped) await sleep(wait)
     }
@@ -430,70 +422,7 @@ export function startDemoReplay(
   }
 }
 
-/** The demo's warning setup: one zone per basin, the rules, the policy and the texts. */
-export interface DemoWarnings {
-  readonly zones: readonly WarningZone[]
-  readonly rules: WarningRules
-  readonly policy: IssuePolicy
-  readonly sender: { readonly id: string; readonly name: string }
-  readonly languages: readonly string[]
-  readonly texts: Readonly<Record<string, AlertTexts>>
-  /** CAP `web` of every alert. */
-  readonly web: string
-  readonly utcOffsetMinutes: number
-}
-
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000
-const pct = (p: number | null): string => (p === null ? '' : ` ${Math.round(p * 100)} %`)
-
-const KO_LEVEL: Readonly<Record<string, string>> = {
-  advisory: '주의',
-  warning: '경보',
-  severe: '심각 경보',
-  emergency: '비상',
-}
-
-/** English and Korean alert texts of the demo. */
-export const DEMO_TEXTS: Readonly<Record<string, AlertTexts>> = {
-  en: {
-    event: (c) => `Flood ${c.level}`,
-    headline: (c) =>
-      c.msgType === 'Cancel'
-        ? `Flood ${c.level} cancelled: ${c.zoneName}`
-        : `Flood ${c.level}: ${c.zoneName}`,
-    description: (c: AlertTextContext) =>
-      c.msgType === 'Cancel'
-        ? `The flood ${c.level} is cancelled: flows are no longer expected to reach its threshold.`
-        : `${c.meaning} ${c.basis === 'observed' ? 'Observed' : 'Forecast'} flow above ` +
-          `${c.thresholdName ?? 'the threshold'}` +
-          `${c.thresholdValue === null ? '' : ` (${Math.round(c.thresholdValue)} m³/s)`}` +
-          `${c.probability === null ? '' : `, probability${pct(c.probability)}`}` +
-          `${c.onset === null ? '' : `, from ${c.onset}`}; until ${c.expires}.`,
-    instruction: (c) =>
-      c.msgType === 'Cancel'
-        ? 'No further action is needed for this warning.'
-        : 'Keep informed and follow the instructions of the authorities.',
-  },
-  ko: {
-    event: (c) => `홍수 ${KO_LEVEL[c.level] ?? c.level}`,
-    headline: (c) =>
-      c.msgType === 'Cancel'
-        ? `홍수 ${KO_LEVEL[c.level] ?? c.level} 해제: ${c.zoneName}`
-        : `홍수 ${KO_LEVEL[c.level] ?? c.level}: ${c.zoneName}`,
-    description: (c) =>
-      c.msgType === 'Cancel'
-        ? '유량이 더 이상 기준을 넘지 않을 것으로 예상되어 홍수 특보를 해제합니다.'
-        : `${c.basis === 'observed' ? '관측' : '예측'} 유량이 ${c.thresholdName ?? '기준'}` +
-          `${c.thresholdValue === null ? '' : ` (${Math.round(c.thresholdValue)} m³/s)`}을 넘습니다` +
-          `${c.probability === null ? '' : ` (확률${pct(c.probability)})`}` +
-          `${c.onset === null ? '' : `, 시작 ${c.onset}`}; 종료 ${c.expires}.`,
-    instruction: (c) =>
-      c.msgType === 'Cancel'
-        ? '추가 조치는 필요하지 않습니다.'
-        : '최신 정보를 확인하고 당국의 지시에 따르십시오.',
-  },
-}
-
 /**
  * The demo's warning setup from the region file: one zone per basin, a box of the gauge's
  * coordinates ± `boxDegrees` labelled approximate; the default levels with their triggers
@@ -501,7 +430,7 @@ export const DEMO_TEXTS: Readonly<Record<string, AlertTexts>> = {
  *
  * @param web absolute URL put in every alert's `web`
  */
-export function demoWarnings(demo: DemoRegion, web: string): DemoWarnings {
+export function demoWarnings(demo: DemoRegion, web: string): WarningSetup {
   const w = demo.region.warnings
   const extra = demo.basins as unknown as {
     info: z.infer<typeof basinFileSchema>
@@ -550,83 +479,8 @@ export function demoWarnings(demo: DemoRegion, web: string): DemoWarnings {
     },
     sender: w.sender,
     languages: w.languages,
-    texts: DEMO_TEXTS,
+    texts: ALERT_TEXTS,
     web,
     utcOffsetMinutes: w.utcOffsetMinutes,
-  }
-}
-
-/**
- * After a replay cycle: each basin's forecast of run `runId` becomes forecast signals, the last
- * observed discharge an observed signal per threshold, and each zone is published in its own
- * transaction. A zone that fails is logged and left for the next cycle.
- *
- * @param evaluation each zone's evaluation state, kept between cycles (updated here)
- */
-export async function publishDemoWarnings(
-  store: Store,
-  demo: DemoRegion,
-  warnings: DemoWarnings,
-  runId: ForecastRunId,
-  now: EpochMs,
-  evaluation: Map<string, ZoneEvaluationState>,
-  log: (msg: string) => void,
-): Promise<void> {
-  const run = await store.forecasts.findRun(runId)
-  const forecasts: ForecastSignal[] = []
-  const observations: ObservedSignal[] = []
-  for (const b of demo.basins) {
-    const thresholds = await store.thresholds.list(b.series.discharge)
-    const byId = new Map(thresholds.map((t) => [t.id as string, t]))
-    const f = run === undefined ? undefined : await store.forecasts.findBasinForecast(runId, b.id)
-    if (run !== undefined && f !== undefined)
-      for (const e of f.exceedance) {
-        const th = byId.get(e.thresholdId)
-        if (th === undefined) continue
-        forecasts.push({
-          runId,
-          issueTime: run.issueTime,
-          basinId: b.id,
-          thresholdName: th.name,
-          thresholdValue: e.value,
-          returnPeriodYears: th.returnPeriodYears,
-          probability: [...e.probability],
-          stepMs: run.stepMs,
-        })
-      }
-    const last = await store.observations.latest(b.series.discharge, (now + 1) as EpochMs)
-    if (last !== undefined)
-      for (const th of thresholds)
-        observations.push({
-          seriesId: b.series.discharge,
-          t: last.t,
-          value: last.value,
-          thresholdName: th.name,
-          thresholdValue: th.value,
-        })
-  }
-  for (const zone of warnings.zones) {
-    try {
-      const state = evaluation.get(zone.id)
-      const r = await store.transaction((tx) =>
-        publishZone(tx, {
-          rules: warnings.rules,
-          policy: warnings.policy,
-          zone,
-          ...(state === undefined ? {} : { evaluationState: state }),
-          signals: { forecasts, observations },
-          now,
-          sender: warnings.sender,
-          languages: warnings.languages,
-          texts: warnings.texts,
-          web: warnings.web,
-          utcOffsetMinutes: warnings.utcOffsetMinutes,
-        }),
-      )
-      evaluation.set(zone.id, r.evaluation.state)
-      for (const a of r.published) log(`${zone.id}: CAP ${a.msgType} ${a.alertId} published`)
-    } catch (e) {
-      log(`${zone.id}: warnings not published: ${e instanceof Error ? e.message : String(e)}`)
-    }
   }
 }

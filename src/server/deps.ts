@@ -12,7 +12,15 @@ import type {
   ThresholdRepository,
 } from '../observe/ports.ts'
 import type { Store } from '../store/index.ts'
-import type { CapAlertRepository } from '../warn/ports.ts'
+import type {
+  AcknowledgmentRepository,
+  DeliveryLogRepository,
+  OutboxRepository,
+} from '../notify/ports.ts'
+import type { SubscriptionStore } from '../store/index.ts'
+import type { AuditRepository, CapAlertRepository, WarningRepository } from '../warn/ports.ts'
+import type { DeliveryService } from './delivery.ts'
+import type { WarningService } from './warnings.ts'
 import type { TokenGrant } from './auth.ts'
 import type { EventHub } from './events.ts'
 import type { ForecastTrigger } from './forecast-trigger.ts'
@@ -28,6 +36,16 @@ export interface AppDeps {
   readonly forcingForecasts: ForcingForecastRepository
   readonly modelConfigs: ModelConfigRepository
   readonly capAlerts: CapAlertRepository
+  readonly warningEvents: WarningRepository
+  readonly audit: AuditRepository
+  readonly subscriptions: SubscriptionStore
+  readonly outbox: OutboxRepository
+  readonly deliveryLog: DeliveryLogRepository
+  readonly acknowledgments: AcknowledgmentRepository
+  /** Warning zones, evaluation and people's steps. */
+  readonly warnings: WarningService
+  /** The delivery loop, acknowledgment links and tokens. */
+  readonly delivery: DeliveryService
   /** Absolute URL the server is reached at (links in the feed); the request's host when absent. */
   readonly publicUrl?: string
   /** Runs several writes in one transaction (see Store.transaction). */
@@ -53,6 +71,12 @@ export type StoreDeps = Pick<
   | 'forcingForecasts'
   | 'modelConfigs'
   | 'capAlerts'
+  | 'warningEvents'
+  | 'audit'
+  | 'subscriptions'
+  | 'outbox'
+  | 'deliveryLog'
+  | 'acknowledgments'
   | 'transaction'
 >
 
@@ -68,6 +92,12 @@ export function storeDeps(store: Store): StoreDeps {
     forcingForecasts: store.forcingForecasts,
     modelConfigs: store.modelConfigs,
     capAlerts: store.capAlerts,
+    warningEvents: store.warnings,
+    audit: store.audit,
+    subscriptions: store.subscriptions,
+    outbox: store.outbox,
+    deliveryLog: store.deliveryLog,
+    acknowledgments: store.acknowledgments,
     transaction: (fn) => store.transaction(fn),
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Events the server pushes to browsers over Server-Sent Events (`GET /api/v1/events`): a new
- * forecast stored, observations ingested. In-process fan-out; each subscriber has a bounded
+ * forecast stored, observations ingested, a warning published. In-process fan-out; each subscriber has a bounded
  * queue so a slow client cannot hold memory.
  */
 
@@ -12,6 +12,14 @@ export type ServerEvent =
       readonly basins: number
     }
   | { readonly kind: 'observations'; readonly inserted: number; readonly revised: number }
+  | {
+      /** A warning version was published (its CAP alert is in the feed). */
+      readonly kind: 'warning'
+      readonly zoneId: string
+      readonly alertId: string
+      readonly msgType: string
+      readonly levelRank: number
+    }
 
 type Listener = (e: ServerEvent) => void
 

@@ -22,6 +22,15 @@ import {
 import { EventHub } from './events.ts'
 import { createForecastTrigger, cycleDeps } from './forecast-trigger.ts'
 import { routingStateUpdate } from '../forecast/cycle/routing-state-update.ts'
+import type { ForecastRunId } from '../core/ids.ts'
+import type { Rng } from '../core/rng.ts'
+import { createDeliveryService } from './delivery.ts'
+import {
+  createWarningService,
+  noWarnings,
+  warningSetupFromConfig,
+  type WarningSetup,
+} from './warnings.ts'
 
 export interface RunningServer {
   readonly url: string
@@ -30,6 +39,8 @@ export interface RunningServer {
 }
 
 const systemClock: Clock = { now: () => Date.now() as EpochMs }
+/** Jitter of delivery retries: unpredictable on purpose, so receivers are not hit in step. */
+const systemRng: Rng = { next: () => Math.random() }
 
 /**
  * Starts the server with `config`; resolves once it listens.
@@ -64,6 +75,49 @@ export async function startServer(
     events,
     log,
   )
+  // Links in alerts and acknowledgment links use the public URL, else the address listened on.
+  let listening = `http://${config.host}:${config.port}`
+  const baseUrl = (): string => (config.publicUrl ?? listening).replace(/\/$/, '')
+  const demo = config.demo ? readDemoRegion() : undefined
+  const feed = (): string => `${baseUrl()}/cap/feed.atom`
+  const configured: WarningSetup =
+    demo !== undefined
+      ? demoWarnings(demo, '')
+      : config.warnings !== undefined
+        ? warningSetupFromConfig(config.warnings, '')
+        : noWarnings('')
+  // CAP `web` is the server's feed unless configured: known once the server listens.
+  const setup: WarningSetup =
+    config.warnings?.web !== undefined && demo === undefined
+      ? configured
+      : {
+          ...configured,
+          get web() {
+            return feed()
+          },
+        }
+  const delivery = await createDeliveryService({
+    store,
+    config: config.delivery,
+    baseUrl,
+    clock: systemClock,
+    rng: systemRng,
+    env,
+    log,
+  })
+  const warnings = createWarningService(
+    { store, clock: appClock, events, onPublished: () => delivery.wake(), log },
+    setup,
+  )
+  // Outside the demo, every completed forecast cycle re-evaluates the zones.
+  const unsubscribe = demo
+    ? () => {}
+    : events.subscribe((e) => {
+        if (e.kind === 'forecast')
+          warnings
+            .forecastIssued(e.runId as ForecastRunId)
+            .catch((err: unknown) => log(`warnings after forecast ${e.runId}: ${String(err)}`))
+      })
   const app = await buildApp(
     {
       ...storeDeps(store),
@@ -71,6 +125,8 @@ export async function startServer(
       events,
       grants,
       forecastTrigger,
+      warnings,
+      delivery,
       ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl.replace(/\/$/, '') } : {}),
       ping: async () => {
         await store.series.list({ stationId: '__health__' as never })
@@ -79,29 +135,33 @@ export async function startServer(
     { bodyLimit: config.bodyLimit, logLevel: config.logLevel },
   )
   const url = await app.listen({ port: config.port, host: config.host })
-  if (config.demo) {
-    const demo = readDemoRegion()
+  listening = url
+  await delivery.start()
+  if (demo !== undefined) {
     await loadDemoRegion(store, demo, log)
-    const web = `${(config.publicUrl ?? url).replace(/\/$/, '')}/cap/feed.atom`
+    await warnings.start()
     replay = startDemoReplay(
       store,
       demo,
       forecastTrigger,
       config.demoHoursPerSecond,
       log,
-      demoWarnings(demo, web),
+      (runId) => warnings.forecastIssued(runId),
     )
     replay.finished.catch((e: unknown) =>
       log(`demo replay stopped: ${e instanceof Error ? e.message : String(e)}`),
     )
-  }
+  } else await warnings.start()
   return {
     url,
     store,
     async close() {
       replay?.stop()
       await replay?.finished.catch(() => {})
+      unsubscribe()
       await forecastTrigger.idle()
+      await warnings.stop()
+      await delivery.stop()
       await pool?.close()
       await app.close()
       await store.close()

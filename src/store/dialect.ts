@@ -37,11 +37,17 @@ export interface StoreDialect {
    * primary key` (an alias of the rowid) or PostgreSQL's `generated always as identity`.
    */
   readonly identity: 'rowid' | 'generated'
+  /**
+   * Whether tables live in named schemas (PostgreSQL): the migration tables are then looked
+   * for in the connection's current schema only, not in any schema of the database.
+   */
+  readonly namedSchemas: boolean
 }
 
 /** SQLite 3.35 or later through better-sqlite3. */
 export const SQLITE: StoreDialect = {
   name: 'sqlite',
+  namedSchemas: false,
   upsert: 'on conflict',
   returning: true,
   jsonType: 'text',
@@ -57,6 +63,7 @@ export const SQLITE: StoreDialect = {
 /** PostgreSQL 12 or later through pg. */
 export const POSTGRES: StoreDialect = {
   name: 'postgres',
+  namedSchemas: true,
   upsert: 'on conflict',
   returning: true,
   jsonType: 'jsonb',

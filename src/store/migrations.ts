@@ -410,6 +410,322 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
           await db.schema.dropTable(t).execute()
       },
     },
+
+    '0003_zone_evaluations_and_settings': {
+      async up(db: AnyDb): Promise<void> {
+        await db.schema
+          .createTable('zone_evaluations')
+          .addColumn('zone_id', 'text', (c) => c.primaryKey())
+          .addColumn('state', json, (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createTable('settings')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute()
+      },
+
+      async down(db: AnyDb): Promise<void> {
+        await db.schema.dropTable('settings').execute()
+        await db.schema.dropTable('zone_evaluations').execute()
+      },
+    },
+
+    '0004_command_and_logistics': {
+      async up(db: AnyDb): Promise<void> {
+        // Append-only streams keyed by (stream, seq), seq 1, 2, … per stream: the key is what
+        // makes two writers unable to append the same seq (as warning_events).
+        const stream = async (table: string, key: string): Promise<void> => {
+          await db.schema
+            .createTable(table)
+            .addColumn(key, 'text', (c) => c.notNull())
+            .addColumn('seq', 'integer', (c) => c.notNull())
+            .addColumn('at', 'bigint', (c) => c.notNull())
+            .addColumn('kind', 'text', (c) => c.notNull())
+            .addColumn('event', json, (c) => c.notNull())
+            .addPrimaryKeyConstraint(`${table}_pk`, [key, 'seq'])
+            .modifyEnd(clustered)
+            .execute()
+        }
+
+        // --- command ----------------------------------------------------------------------
+        await db.schema
+          .createTable('posts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('parents', json, (c) => c.notNull())
+          .addColumn('areas', json, (c) => c.notNull())
+          .addCheckConstraint(
+            'posts_level',
+            sql`level in ('national', 'basin', 'province', 'county')`,
+          )
+          .execute()
+
+        await db.schema
+          .createTable('assignments')
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('post_id', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('assignments_pk', ['user_id', 'post_id', 'role'])
+          .modifyEnd(clustered)
+          .execute()
+        await db.schema
+          .createIndex('assignments_post')
+          .on('assignments')
+          .columns(['post_id', 'user_id'])
+          .execute()
+
+        await db.schema
+          .createTable('roster_shifts')
+          .$call(identity)
+          .addColumn('post_id', 'text', (c) => c.notNull())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('starts_at', 'bigint', (c) => c.notNull())
+          .addColumn('ends_at', 'bigint', (c) => c.notNull())
+          .addCheckConstraint('roster_shifts_period', sql`starts_at < ends_at`)
+          .execute()
+        await db.schema
+          .createIndex('roster_shifts_post')
+          .on('roster_shifts')
+          .columns(['post_id', 'starts_at'])
+          .execute()
+
+        await db.schema
+          .createTable('orders')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('issuer_post', 'text', (c) => c.notNull())
+          .addColumn('issued_at', 'bigint', (c) => c.notNull())
+          .addColumn('ack_deadline', 'bigint', (c) => c.notNull())
+          .addColumn('completion_deadline', 'bigint', (c) => c.notNull())
+          // The `Order` document (immutable once issued).
+          .addColumn('order_doc', json, (c) => c.notNull())
+          .addColumn('superseded_by', 'text')
+          .execute()
+        await db.schema
+          .createIndex('orders_issuer')
+          .on('orders')
+          .columns(['issuer_post', 'issued_at'])
+          .execute()
+
+        // One record per recipient, edited with optimistic concurrency on `version`.
+        await db.schema
+          .createTable('order_recipients')
+          .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+          .addColumn('post_id', 'text', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('answered_at', 'bigint')
+          .addColumn('accepted_at', 'bigint')
+          .addColumn('completed_at', 'bigint')
+          .addColumn('unable_reason', 'text')
+          .addColumn('report', 'text')
+          .addColumn('escalated_ack', 'bigint')
+          .addColumn('escalated_completion', 'bigint')
+          .addPrimaryKeyConstraint('order_recipients_pk', ['order_id', 'post_id'])
+          .addCheckConstraint(
+            'order_recipients_status',
+            sql`status in ('issued', 'received', 'accepted', 'unable', 'completed')`,
+          )
+          .modifyEnd(clustered)
+          .execute()
+        await db.schema
+          .createIndex('order_recipients_post')
+          .on('order_recipients')
+          .columns(['post_id', 'order_id'])
+          .execute()
+
+        // Every event of every order, in the order appended. A recipient's event carries the
+        // version it took the record to, unique per recipient: no answer is stored twice.
+        await db.schema
+          .createTable('order_events')
+          .$call(identity)
+          .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+          .addColumn('post_id', 'text')
+          .addColumn('version', 'integer')
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('event', json, (c) => c.notNull())
+          .addUniqueConstraint('order_events_recipient_version', ['order_id', 'post_id', 'version'])
+          .execute()
+        await db.schema
+          .createIndex('order_events_order')
+          .on('order_events')
+          .columns(['order_id', 'id'])
+          .execute()
+
+        await db.schema
+          .createTable('incidents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('post_id', 'text', (c) => c.notNull())
+          .addColumn('warning_id', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('opened_at', 'bigint', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addCheckConstraint('incidents_status', sql`status in ('open', 'monitoring', 'closed')`)
+          .execute()
+        await db.schema
+          .createIndex('incidents_warning')
+          .on('incidents')
+          .column('warning_id')
+          .execute()
+        await db.schema
+          .createIndex('incidents_status')
+          .on('incidents')
+          .columns(['status', 'opened_at'])
+          .execute()
+        await stream('incident_events', 'incident_id')
+
+        await db.schema
+          .createTable('sitreps')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('post_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('report', json, (c) => c.notNull())
+          .execute()
+        await db.schema
+          .createIndex('sitreps_post')
+          .on('sitreps')
+          .columns(['post_id', 'at'])
+          .execute()
+
+        // The hash chain: seq 1, 2, … is the key (SQLite: the rowid itself, so pages are read
+        // straight off the table's B-tree); the payload is the canonical JSON text as hashed,
+        // so it is kept as text, never as a JSON type that would re-serialise it.
+        await db.schema
+          .createTable('command_audit')
+          .addColumn('seq', dialect.identity === 'rowid' ? 'integer' : 'bigint', (c) =>
+            c.primaryKey(),
+          )
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('prev_hash', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute()
+        // One row that appenders lock (where the database has row locks) before reading the
+        // last entry, so that concurrent appends are chained one after the other.
+        await db.schema
+          .createTable('command_audit_lock')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addCheckConstraint('command_audit_lock_one_row', sql`id = 1`)
+          .execute()
+        await sql`insert into command_audit_lock (id) values (1)`.execute(db)
+
+        // --- logistics --------------------------------------------------------------------
+        await db.schema
+          .createTable('items')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('unit', 'text', (c) => c.notNull())
+          .addColumn('volume_per_unit_m3', 'double precision', (c) => c.notNull())
+          .addColumn('category', 'text', (c) => c.notNull())
+          .execute()
+
+        // `version` counts edits of the record; `stock_version` counts the ledger movements
+        // that touched the depot's stock (LedgerState.depotVersions).
+        await db.schema
+          .createTable('depots')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('lat', 'double precision', (c) => c.notNull())
+          .addColumn('lon', 'double precision', (c) => c.notNull())
+          .addColumn('capacity_m3', 'double precision', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('stock_version', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute()
+
+        // The sum of the movements per depot × item, kept with the movements in one transaction.
+        await db.schema
+          .createTable('stock_lines')
+          .addColumn('depot_id', 'text', (c) => c.notNull().references('depots.id'))
+          .addColumn('item_id', 'text', (c) => c.notNull().references('items.id'))
+          .addColumn('quantity', 'double precision', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('stock_lines_pk', ['depot_id', 'item_id'])
+          .addCheckConstraint('stock_lines_not_negative', sql`quantity >= 0`)
+          .modifyEnd(clustered)
+          .execute()
+
+        await db.schema
+          .createTable('movements')
+          .$call(identity)
+          .addColumn('movement_id', 'text', (c) => c.notNull().unique())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('item_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('movement', json, (c) => c.notNull())
+          .execute()
+
+        await db.schema
+          .createTable('dispatches')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('from_depot_id', 'text', (c) => c.notNull())
+          .addColumn('to_area_id', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('dispatches_state').on('dispatches').column('state').execute()
+        await stream('dispatch_events', 'dispatch_id')
+
+        await db.schema
+          .createTable('shelters')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('area_id', 'text', (c) => c.notNull())
+          .addColumn('capacity', 'integer', (c) => c.notNull())
+          .addColumn('occupancy', 'integer', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addCheckConstraint('shelters_occupancy', sql`occupancy >= 0 and occupancy <= capacity`)
+          .execute()
+        await stream('evacuation_events', 'area_id')
+
+        await db.schema
+          .createTable('requests')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('post_id', 'text', (c) => c.notNull())
+          .addColumn('area_id', 'text', (c) => c.notNull())
+          .addColumn('submitted_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('requests_status').on('requests').column('status').execute()
+        await stream('request_events', 'request_id')
+      },
+
+      async down(db: AnyDb): Promise<void> {
+        for (const t of [
+          'request_events',
+          'requests',
+          'evacuation_events',
+          'shelters',
+          'dispatch_events',
+          'dispatches',
+          'movements',
+          'stock_lines',
+          'depots',
+          'items',
+          'command_audit_lock',
+          'command_audit',
+          'sitreps',
+          'incident_events',
+          'incidents',
+          'order_events',
+          'order_recipients',
+          'orders',
+          'roster_shifts',
+          'assignments',
+          'posts',
+        ])
+          await db.schema.dropTable(t).execute()
+      },
+    },
   }
 }
 
@@ -425,12 +741,17 @@ export async function migrateToLatest(
 ): Promise<number> {
   const all = migrations(dialect)
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(all) }
+  // Without a schema the Migrator would take another schema's migration table for this one's.
+  const schema = dialect.namedSchemas
+    ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s
+    : undefined
   const migrator = new Migrator({
     // The Migrator works on tables the typed schema does not know (its own, and future ones).
     db: db as unknown as AnyDb,
     provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   })
   const { error, results } = await migrator.migrateToLatest()
   if (error !== undefined) {

@@ -256,6 +256,225 @@ export interface AcknowledgmentsTable {
   via: string
 }
 
+/** Each warning zone's evaluation state (`ZoneEvaluationState`), replaced after every cycle. */
+export interface ZoneEvaluationsTable {
+  zone_id: string
+  /** The `ZoneEvaluationState` document. */
+  state: JsonColumn
+  updated_at: number
+}
+
+/** Server settings that must survive restarts (e.g. the acknowledgment-link secret). */
+export interface SettingsTable {
+  key: string
+  value: string
+}
+
+/** Command posts (`Post`), in the order stored (`position`). */
+export interface PostsTable {
+  id: string
+  position: number
+  name: string
+  level: string
+  /** `PostId[]`. */
+  parents: JsonColumn
+  /** `AreaId[]`. */
+  areas: JsonColumn
+}
+
+/** Who holds which role at which post (`Assignment`). */
+export interface AssignmentsTable {
+  user_id: string
+  post_id: string
+  role: string
+}
+
+/** Duty roster shifts (`RosterEntry`): on duty from `starts_at` (inclusive) to `ends_at` (exclusive), epoch ms. */
+export interface RosterShiftsTable {
+  id: Generated<number>
+  post_id: string
+  user_id: string
+  starts_at: number
+  ends_at: number
+}
+
+/** Issued orders (`Order`); times in epoch ms. */
+export interface OrdersTable {
+  id: string
+  issuer_post: string
+  issued_at: number
+  ack_deadline: number
+  completion_deadline: number
+  /** The `Order` document. */
+  order_doc: JsonColumn
+  superseded_by: string | null
+}
+
+/** Each recipient's record of an order (`RecipientState`); times in epoch ms. */
+export interface OrderRecipientsTable {
+  order_id: string
+  post_id: string
+  /** The recipient's index in the order's list. */
+  position: number
+  version: number
+  status: string
+  answered_at: number | null
+  accepted_at: number | null
+  completed_at: number | null
+  unable_reason: string | null
+  report: string | null
+  escalated_ack: number | null
+  escalated_completion: number | null
+}
+
+/** Every event of every order (`OrderEvent`), `id` ascending in the order appended. */
+export interface OrderEventsTable {
+  id: Generated<number>
+  order_id: string
+  /** The recipient, for a recipient's event. */
+  post_id: string | null
+  /** The version the event took the recipient's record to, for a recipient's event. */
+  version: number | null
+  at: number
+  kind: string
+  event: JsonColumn
+}
+
+/** What the incident queries need of each incident; the events hold the rest. */
+export interface IncidentsTable {
+  id: string
+  post_id: string
+  warning_id: string | null
+  status: string
+  opened_at: number
+  /** Events stored. */
+  version: number
+}
+
+/** An append-only event stream: events numbered 1, 2, … per stream, `at` in epoch ms. */
+interface StreamColumns {
+  seq: number
+  at: number
+  kind: string
+  event: JsonColumn
+}
+
+/** Each incident's events (`IncidentEvent`). */
+export interface IncidentEventsTable extends StreamColumns {
+  incident_id: string
+}
+
+/** Situation reports (`Sitrep`), never edited; `at` in epoch ms. */
+export interface SitrepsTable {
+  id: string
+  post_id: string
+  at: number
+  /** The `Sitrep` document. */
+  report: JsonColumn
+}
+
+/** The hash-chained command audit log (`ChainEntry`); `payload` is the canonical JSON text as hashed. */
+export interface CommandAuditTable {
+  seq: number
+  at: number
+  actor: string
+  kind: string
+  subject: string
+  payload: string
+  prev_hash: string
+  hash: string
+}
+
+/** The one row appenders of the command audit log lock. */
+export interface CommandAuditLockTable {
+  id: number
+}
+
+/** The item catalogue (`Item`); volume in m³ per unit. */
+export interface ItemsTable {
+  id: string
+  name: string
+  unit: string
+  volume_per_unit_m3: number
+  category: string
+}
+
+/** Depots (`Depot`): position in WGS84 degrees, capacity in m³. */
+export interface DepotsTable {
+  id: string
+  name: string
+  lat: number
+  lon: number
+  capacity_m3: number
+  /** Edits of the record. */
+  version: number
+  /** Ledger movements that touched the depot's stock. */
+  stock_version: ColumnType<number, number | undefined, number>
+}
+
+/** Stock per depot × item (`StockLine`), in the item's unit: the sum of the movements. */
+export interface StockLinesTable {
+  depot_id: string
+  item_id: string
+  quantity: number
+  version: number
+}
+
+/** The stock ledger (`Movement`), append-only, `id` ascending in the order appended. */
+export interface MovementsTable {
+  id: Generated<number>
+  movement_id: string
+  kind: string
+  item_id: string
+  at: number
+  movement: JsonColumn
+}
+
+/** What `open()` needs of each dispatch order; the events hold the rest. */
+export interface DispatchesTable {
+  id: string
+  state: string
+  version: number
+  from_depot_id: string
+  to_area_id: string
+  updated_at: number
+}
+
+/** Each dispatch order's events (`DispatchEvent`). */
+export interface DispatchEventsTable extends StreamColumns {
+  dispatch_id: string
+}
+
+/** Shelters (`Shelter`); capacity and occupancy in persons. */
+export interface SheltersTable {
+  id: string
+  name: string
+  area_id: string
+  capacity: number
+  occupancy: number
+  version: number
+}
+
+/** Each area's evacuation events (`EvacuationEvent`). */
+export interface EvacuationEventsTable extends StreamColumns {
+  area_id: string
+}
+
+/** What `open()` needs of each supply request; the events hold the rest. */
+export interface RequestsTable {
+  id: string
+  status: string
+  version: number
+  post_id: string
+  area_id: string
+  submitted_at: number
+}
+
+/** Each supply request's events (`RequestEvent`). */
+export interface RequestEventsTable extends StreamColumns {
+  request_id: string
+}
+
 /** Every table of the store. */
 export interface StoreSchema {
   stations: StationsTable
@@ -276,5 +495,28 @@ export interface StoreSchema {
   outbox: OutboxTable
   delivery_log: DeliveryLogTable
   acknowledgments: AcknowledgmentsTable
+  zone_evaluations: ZoneEvaluationsTable
+  settings: SettingsTable
+  posts: PostsTable
+  assignments: AssignmentsTable
+  roster_shifts: RosterShiftsTable
+  orders: OrdersTable
+  order_recipients: OrderRecipientsTable
+  order_events: OrderEventsTable
+  incidents: IncidentsTable
+  incident_events: IncidentEventsTable
+  sitreps: SitrepsTable
+  command_audit: CommandAuditTable
+  command_audit_lock: CommandAuditLockTable
+  items: ItemsTable
+  depots: DepotsTable
+  stock_lines: StockLinesTable
+  movements: MovementsTable
+  dispatches: DispatchesTable
+  dispatch_events: DispatchEventsTable
+  shelters: SheltersTable
+  evacuation_events: EvacuationEventsTable
+  requests: RequestsTable
+  request_events: RequestEventsTable
   schema_version: { version: number; name: string }
 }

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { SQLITE } from './dialect.ts'
 import { RejectedBatchError } from './errors.ts'
+import { migrateToLatest, migrations } from './migrations.ts'
+import { openSqlite } from './sqlite.ts'
 import { openStore, resolveDatabaseUrl } from './store.ts'
 import { ConflictError } from '../warn/ports.ts'
 import { describeStores, dropSchema, PG_URL, randomSchemaName } from './testing/databases.ts'
@@ -30,7 +34,7 @@ import {
 
 describeStores('Store', (store) => {
   it('is migrated on open and says its schema version', async () => {
-    expect(store().schemaVersion).toBe(2)
+    expect(store().schemaVersion).toBe(4)
   })
 
   it('commits a transaction’s writes to several repositories together', async () => {
@@ -186,7 +190,7 @@ describe('openStore on SQLite', () => {
     const raw = new Database(path, { readonly: true })
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
     const v = raw.prepare('select version, name from schema_version').get()
-    expect(v).toEqual({ version: 2, name: '0002_warnings_and_delivery' })
+    expect(v).toEqual({ version: 4, name: '0004_command_and_logistics' })
     raw.close()
     expect(store.dialect).toMatchObject({ name: 'sqlite', rowLocks: false, blobType: 'blob' })
   })
@@ -198,9 +202,40 @@ describe('openStore on SQLite', () => {
     await a.observations.write(hourly('Q1', 3), ms(1))
     await a.close()
     const b = await openStore(path)
-    expect(b.schemaVersion).toBe(2)
+    expect(b.schemaVersion).toBe(4)
     expect(await b.observations.count(seriesId('Q1'))).toBe(3)
     await b.close()
+  })
+
+  it('takes 0004_command_and_logistics down and up again', async () => {
+    const { db } = openSqlite(join(tempDir(), 'f.db'))
+    try {
+      await migrateToLatest(db, SQLITE)
+      const tables = async () =>
+        (
+          await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
+            db,
+          )
+        ).rows.map((r) => r.name)
+      const added = [
+        'posts',
+        'orders',
+        'order_recipients',
+        'command_audit',
+        'stock_lines',
+        'requests',
+      ]
+      expect(await tables()).toEqual(expect.arrayContaining(added))
+      const m = migrations(SQLITE)['0004_command_and_logistics']!
+      await m.down!(db as never)
+      const left = await tables()
+      for (const t of added) expect(left).not.toContain(t)
+      expect(left).toContain('settings')
+      await m.up(db as never)
+      expect(await tables()).toEqual(expect.arrayContaining(added))
+    } finally {
+      await db.destroy()
+    }
   })
 
   it('refuses a schema option, which only PostgreSQL has', async () => {
@@ -221,9 +256,9 @@ describe.skipIf(PG_URL === undefined)('openStore on PostgreSQL', () => {
     const store = await openStore(PG_URL!, { schema, poolSize: 2 })
     try {
       expect(store.dialect).toMatchObject({ name: 'postgres', rowLocks: true, jsonType: 'jsonb' })
-      expect(store.schemaVersion).toBe(2)
+      expect(store.schemaVersion).toBe(4)
       const again = await openStore(PG_URL!, { schema })
-      expect(again.schemaVersion).toBe(2)
+      expect(again.schemaVersion).toBe(4)
       await again.close()
     } finally {
       await store.close()

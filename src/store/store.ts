@@ -1,7 +1,8 @@
 /**
- * The store: every repository of the monitoring, forecast, warning and delivery ports over one database, SQLite
- * (a file, the embedded default) or PostgreSQL (a `postgres://` URL), with the same repository
- * code on both. Opening it applies pending migrations.
+ * The store: every repository of the monitoring, forecast, warning, delivery, command and
+ * logistics ports over one database, SQLite (a file, the embedded default) or PostgreSQL (a
+ * `postgres://` URL), with the same repository code on both. Opening it applies pending
+ * migrations.
  *
  * ```ts
  * const store = await openStore(resolveDatabaseUrl(process.env))
@@ -17,11 +18,25 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Kysely } from 'kysely'
 import type {
+  CommandAuditRepository,
+  IncidentRepository,
+  OrderRepository,
+  PostRepository,
+  SitrepRepository,
+} from '../command/ports.ts'
+import type {
   ForcingForecastRepository,
   ForecastRepository,
   ModelConfigRepository,
   ModelStateRepository,
 } from '../forecast/ports.ts'
+import type {
+  DepotRepository,
+  DispatchRepository,
+  LedgerRepository,
+  RequestRepository,
+  ShelterRepository,
+} from '../logistics/ports.ts'
 import type {
   AcknowledgmentRepository,
   AlertLookup,
@@ -35,25 +50,43 @@ import type {
   StationRepository,
   ThresholdRepository,
 } from '../observe/ports.ts'
-import type { AuditRepository, CapAlertRepository, WarningRepository } from '../warn/ports.ts'
+import type {
+  AuditRepository,
+  CapAlertRepository,
+  WarningRepository,
+  ZoneEvaluationRepository,
+} from '../warn/ports.ts'
 import { POSTGRES, SQLITE, type StoreDialect } from './dialect.ts'
 import { migrateToLatest } from './migrations.ts'
 import { openPostgres } from './postgres.ts'
 import { auditRepository } from './repositories/audit-log.ts'
 import { basinRepository } from './repositories/basins.ts'
 import { alertLookup, capAlertRepository } from './repositories/cap-alerts.ts'
+import { catalogueRepository, type CatalogueRepository } from './repositories/catalogue.ts'
+import { commandAuditRepository } from './repositories/command-audit.ts'
 import type { RepositoryContext } from './repositories/context.ts'
 import { acknowledgmentRepository, deliveryLogRepository } from './repositories/delivery-log.ts'
+import { depotRepository } from './repositories/depots.ts'
+import { dispatchRepository } from './repositories/dispatches.ts'
 import { forcingForecastRepository } from './repositories/forcing-forecasts.ts'
 import { forecastRepository } from './repositories/forecasts.ts'
+import { incidentRepository } from './repositories/incidents.ts'
+import { ledgerRepository } from './repositories/ledger.ts'
 import { modelConfigRepository } from './repositories/model-configs.ts'
 import { modelStateRepository } from './repositories/model-states.ts'
 import type { ObservationFastPath } from './repositories/observation-plan.ts'
 import { observationRepository } from './repositories/observations.ts'
+import { orderRepository } from './repositories/orders.ts'
 import { outboxRepository } from './repositories/outbox.ts'
+import { postRepository } from './repositories/posts.ts'
+import { requestRepository } from './repositories/requests.ts'
 import { seriesRepository } from './repositories/series.ts'
 import { stationRepository } from './repositories/stations.ts'
+import { settingsRepository, type SettingsRepository } from './repositories/settings.ts'
+import { shelterRepository } from './repositories/shelters.ts'
+import { sitrepRepository } from './repositories/sitreps.ts'
 import { subscriptionRepository, type SubscriptionStore } from './repositories/subscriptions.ts'
+import { zoneEvaluationRepository } from './repositories/zone-evaluations.ts'
 import { thresholdRepository } from './repositories/thresholds.ts'
 import { warningRepository } from './repositories/warning-events.ts'
 import type { StoreSchema } from './schema.ts'
@@ -61,7 +94,7 @@ import { openSqlite, SqliteObservationWriter } from './sqlite.ts'
 
 /**
  * One object per storage port of src/observe/ports.ts, src/forecast/ports.ts,
- * src/warn/ports.ts and src/notify/ports.ts.
+ * src/warn/ports.ts, src/notify/ports.ts, src/command/ports.ts and src/logistics/ports.ts.
  */
 export interface Repositories {
   readonly stations: StationRepository
@@ -86,6 +119,32 @@ export interface Repositories {
   readonly subscriptions: SubscriptionStore
   /** Delivery's view of the published alerts (by warning id and version). */
   readonly alerts: AlertLookup
+  /** Each warning zone's persistence and hysteresis counters. */
+  readonly zoneEvaluations: ZoneEvaluationRepository
+  /** Server settings that outlive restarts. */
+  readonly settings: SettingsRepository
+  /** Command posts, assignments and duty rosters. */
+  readonly posts: PostRepository
+  /** Orders, with one record per recipient, answered with optimistic concurrency. */
+  readonly orders: OrderRepository
+  /** Incidents as event streams. */
+  readonly incidents: IncidentRepository
+  /** Situation reports. */
+  readonly sitreps: SitrepRepository
+  /** The hash-chained audit log of command and logistics events. */
+  readonly commandAudit: CommandAuditRepository
+  /** The item catalogue (units and packed volumes). */
+  readonly catalogue: CatalogueRepository
+  /** Depots, saved with optimistic concurrency. */
+  readonly depots: DepotRepository
+  /** The stock ledger, appended with optimistic concurrency per stock line and per depot. */
+  readonly ledger: LedgerRepository
+  /** Dispatch orders as event streams. */
+  readonly dispatches: DispatchRepository
+  /** Shelters and each area's evacuation. */
+  readonly shelters: ShelterRepository
+  /** Supply requests from command posts as event streams. */
+  readonly requests: RequestRepository
 }
 
 /** An open database with its repositories. */
@@ -206,6 +265,19 @@ function repositories(ctx: RepositoryContext): Repositories {
     acknowledgments: acknowledgmentRepository(ctx),
     subscriptions: subscriptionRepository(ctx),
     alerts: alertLookup(ctx),
+    zoneEvaluations: zoneEvaluationRepository(ctx),
+    settings: settingsRepository(ctx),
+    posts: postRepository(ctx),
+    orders: orderRepository(ctx),
+    incidents: incidentRepository(ctx),
+    sitreps: sitrepRepository(ctx),
+    commandAudit: commandAuditRepository(ctx),
+    catalogue: catalogueRepository(ctx),
+    depots: depotRepository(ctx),
+    ledger: ledgerRepository(ctx),
+    dispatches: dispatchRepository(ctx),
+    shelters: shelterRepository(ctx),
+    requests: requestRepository(ctx),
   }
 }
 

@@ -161,6 +161,7 @@ export function draftWarning(
   }
   return refused(
     'draft-refused',
+    state.zoneId,
     drafter,
     state.pending?.warningId ?? state.active?.warningId ?? null,
     issues,
@@ -203,7 +204,7 @@ export function approve(
       issues.push({ path: ['expires'], message: 'the draft expired before approval' })
   }
   if (d === null || issues.length > 0)
-    return refused('approval-refused', approver, d?.warningId ?? null, issues, now)
+    return refused('approval-refused', state.zoneId, approver, d?.warningId ?? null, issues, now)
   return accepted(issuePending(state, approver.id, false, now))
 }
 
@@ -227,7 +228,7 @@ export function decline(
     })
   if (reason.trim() === '') issues.push({ path: ['reason'], message: 'a reason is required' })
   if (d === null || issues.length > 0)
-    return refused('decline-refused', approver, d?.warningId ?? null, issues, now)
+    return refused('decline-refused', state.zoneId, approver, d?.warningId ?? null, issues, now)
   return accepted([discarded(d, approver.id, now, reason)])
 }
 
@@ -237,6 +238,7 @@ function accepted(events: readonly WarningEvent[]): Attempt {
 
 function refused(
   action: 'draft-refused' | 'approval-refused' | 'decline-refused',
+  zoneId: WarningZoneId,
   actor: Principal,
   warningId: WarningId | null,
   issues: readonly Issue[],
@@ -250,7 +252,7 @@ function refused(
         actor: actor.id,
         action,
         warningId,
-        details: { why: issues.map((i) => i.message).join('; ') },
+        details: { zone: zoneId, why: issues.map((i) => i.message).join('; ') },
       },
     ],
   }

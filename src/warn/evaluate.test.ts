@@ -122,6 +122,58 @@ describe('evaluateZone', () => {
     ])
   })
 
+  it('counts forecast runs, not observations, towards persistence', () => {
+    const [advisory, warning, ...rest] = DEFAULT_RULES.levels
+    const persistent = {
+      kind: 'forecast' as const,
+      thresholdName: 'Q5',
+      minProbability: 0.5,
+      leadHours: [0, 168] as const,
+      persistenceCycles: 2,
+    }
+    const rules: WarningRules = {
+      ...DEFAULT_RULES,
+      levels: [advisory!, { ...warning!, triggers: [persistent] }, ...rest],
+    }
+    let s = fresh()
+    const step = (run: string, runHour: number, obsHour: number): string | null => {
+      const e = evaluateZone(
+        rules,
+        ZONE,
+        s,
+        signals(forecastUpTo(run, at(runHour), 'Q5'), observed(at(obsHour), 50)),
+        at(obsHour),
+      )
+      s = e.state
+      return e.level
+    }
+    // one run, then three new observations before the next run: still one cycle of the run
+    expect(step('a', 0, 0)).toBe('advisory')
+    expect(step('a', 0, 1)).toBe('advisory')
+    expect(step('a', 0, 2)).toBe('advisory')
+    expect(step('a', 0, 3)).toBe('advisory')
+    expect(s.streaks['warning#0']).toBe(1)
+    // the second run makes two consecutive cycles
+    expect(step('b', 4, 4)).toBe('warning')
+  })
+
+  it('counts new observations towards hysteresis in a zone without forecasts', () => {
+    const rules: WarningRules = {
+      ...DEFAULT_RULES,
+      hysteresis: { ...DEFAULT_RULES.hysteresis, downgradeAfterCycles: 2 },
+    }
+    let s = fresh()
+    const obs = (hour: number, value: number): string | null => {
+      const e = evaluateZone(rules, ZONE, s, signals([], observed(at(hour), value)), at(hour))
+      s = e.state
+      return e.level
+    }
+    expect(obs(0, 210)).toBe('severe')
+    expect(obs(1, 50)).toBe('severe') // first observation below: held
+    expect(obs(1, 50)).toBe('severe') // the same observation again is not a new cycle
+    expect(obs(2, 50)).toBeNull() // second: dropped
+  })
+
   it('keeps a level while the probability stays within the hysteresis margin', () => {
     let s = fresh()
     const run = (id: string, hour: number, p: number): string | null => {

@@ -8,7 +8,10 @@
  *    newest run;
  * 2. the cycle is identified by its signals (run ids, observation times): evaluating the same
  *    signals again is not a new cycle, so persistence and hysteresis counters do not advance and
- *    the result is the same;
+ *    the result is the same. Persistence counts forecast cycles only (a new run): a new
+ *    observation between two runs is evaluated at once but does not advance a forecast
+ *    trigger's streak. Hysteresis counts forecast cycles too, or, in a zone with no fresh
+ *    forecast, new observations;
  * 3. a forecast trigger is met when some lead step overlapping its window has a probability at
  *    or above its minimum; it fires once met in `persistenceCycles` consecutive cycles; an
  *    observed trigger fires when a gauge is at or above its threshold;
@@ -41,11 +44,20 @@ export interface ZoneEvaluationState {
   readonly belowCycles: number
   /** The key of the last cycle counted (see the file comment), or null before the first. */
   readonly lastCycleKey: string | null
+  /** The forecast part of that key (the run ids), or null before the first cycle. */
+  readonly lastForecastKey: string | null
 }
 
 /** The state of a zone never evaluated. */
 export function initialZoneEvaluationState(zoneId: WarningZoneId): ZoneEvaluationState {
-  return { zoneId, level: null, streaks: {}, belowCycles: 0, lastCycleKey: null }
+  return {
+    zoneId,
+    level: null,
+    streaks: {},
+    belowCycles: 0,
+    lastCycleKey: null,
+    lastForecastKey: null,
+  }
 }
 
 /** Why a level is warranted (or kept). */
@@ -148,11 +160,16 @@ export function evaluateZone(
     (o) =>
       zone.seriesIds.includes(o.seriesId) && o.t <= now && now - o.t <= rules.maxObservationAgeMs,
   )
+  const forecastKey = [...new Set(forecasts.map((f) => `run:${f.runId}`))].sort().join(' ')
   const cycleKey = [
-    ...[...new Set(forecasts.map((f) => `run:${f.runId}`))].sort(),
+    forecastKey,
     ...[...new Set(observations.map((o) => `obs:${o.seriesId}@${o.t}`))].sort(),
-  ].join(' ')
+  ]
+    .filter((k) => k !== '')
+    .join(' ')
   const newCycle = cycleKey !== state.lastCycleKey
+  const newForecastCycle = newCycle && forecastKey !== state.lastForecastKey
+  const countsBelow = forecasts.length > 0 ? newForecastCycle : newCycle
 
   const streaks: Record<string, number> = {}
   const fired: (Firing | null)[] = []
@@ -186,7 +203,7 @@ export function evaluateZone(
           const prev = state.streaks[key] ?? 0
           const matching = forecasts.filter((f) => f.thresholdName === trigger.thresholdName)
           const met = matching.some((f) => windowMax(f, trigger.leadHours, trigger.minProbability))
-          const seen = newCycle ? (met ? prev + 1 : 0) : prev
+          const seen = newForecastCycle ? (met ? prev + 1 : 0) : prev
           streaks[key] = seen
           for (const f of matching) {
             const full = windowMax(f, trigger.leadHours, trigger.minProbability)
@@ -236,7 +253,7 @@ export function evaluateZone(
       level = current
       firing = hold
     } else {
-      belowCycles = newCycle ? state.belowCycles + 1 : state.belowCycles
+      belowCycles = countsBelow ? state.belowCycles + 1 : state.belowCycles
       if (belowCycles < required) {
         level = current
         const name = rules.levels[current]!.name
@@ -264,7 +281,14 @@ export function evaluateZone(
       levelName === null || firing === null
         ? null
         : ((Math.max(firing.last, now) + rules.expiryMarginMs) as EpochMs),
-    state: { zoneId: zone.id, level: levelName, streaks, belowCycles, lastCycleKey: cycleKey },
+    state: {
+      zoneId: zone.id,
+      level: levelName,
+      streaks,
+      belowCycles,
+      lastCycleKey: cycleKey,
+      lastForecastKey: forecastKey,
+    },
   }
 }
 

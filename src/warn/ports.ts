@@ -11,6 +11,7 @@
 import type { EpochMs } from '../core/brand.ts'
 import type { UserId } from '../core/ids.ts'
 import type { AuditEntry } from './approval.ts'
+import type { ZoneEvaluationState } from './evaluate.ts'
 import type { CapStatus } from './cap/model.ts'
 import type { MsgType, WarningEvent } from './lifecycle.ts'
 import type { AlertId, WarningId, WarningZoneId } from './types.ts'
@@ -137,4 +138,16 @@ export interface AuditRepository {
   append(entries: readonly AuditEntry[]): Promise<void>
   /** Entries matching `filter`, by time, then in the order appended. */
   list(filter?: AuditFilter): Promise<readonly StoredAuditEntry[]>
+}
+
+/**
+ * What the rules remember of each zone between cycles (persistence and hysteresis counters),
+ * kept so that a restart does not reset them. Written in the transaction that publishes the
+ * zone's events.
+ */
+export interface ZoneEvaluationRepository {
+  /** @returns undefined when the zone was never evaluated */
+  find(zoneId: WarningZoneId): Promise<ZoneEvaluationState | undefined>
+  /** Stores a zone's state, replacing the previous one. */
+  put(state: ZoneEvaluationState, updatedAt: EpochMs): Promise<void>
 }

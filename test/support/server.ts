@@ -1,7 +1,7 @@
 /** An app on a fresh SQLite file, with one token per role, for in-process HTTP tests. */
 import type { FastifyInstance } from 'fastify'
 import type { EpochMs } from '../../src/core/brand.ts'
-import type { BasinId, SeriesId, StationId } from '../../src/core/ids.ts'
+import type { BasinId, SeriesId, StationId, ThresholdId } from '../../src/core/ids.ts'
 import { buildApp } from '../../src/server/app.ts'
 import { storeDeps } from '../../src/server/deps.ts'
 import { tokenDigest, type TokenGrant } from '../../src/server/auth.ts'
@@ -12,6 +12,19 @@ import {
   type ForecastTrigger,
 } from '../../src/server/forecast-trigger.ts'
 import { createInProcessRunner } from '../../src/compute/in-process-runner.ts'
+import { seededRng } from '../../src/core/rng.ts'
+import { configSchema, type ServerConfig } from '../../src/server/config.ts'
+import { createDeliveryService, type DeliveryService } from '../../src/server/delivery.ts'
+import { ALERT_TEXTS } from '../../src/server/alert-texts.ts'
+import { DEFAULT_LEVELS, DEFAULT_RULES } from '../../src/warn/defaults.ts'
+import { DEFAULT_POLICY } from '../../src/warn/policy.ts'
+import type { WarningZoneId } from '../../src/warn/types.ts'
+import {
+  createWarningService,
+  noWarnings,
+  type WarningService,
+  type WarningSetup,
+} from '../../src/server/warnings.ts'
 import type { Store } from '../../src/store/index.ts'
 import { STORE_TARGETS, type StoreTarget } from '../../src/store/testing/databases.ts'
 
@@ -20,6 +33,10 @@ export const TOKENS = {
   forecaster: 'forecaster-token',
   observer: 'observer-token',
   seineOnly: 'seine-token',
+  dutyOfficer: 'duty-token',
+  dutyOfficer2: 'second-duty-token',
+  aubeOnly: 'aube-token',
+  aubeDuty: 'aube-duty-token',
 } as const
 
 const grants: TokenGrant[] = [
@@ -27,6 +44,10 @@ const grants: TokenGrant[] = [
   { sha256: tokenDigest(TOKENS.forecaster), user: 'fred', role: 'forecaster', areas: ['*'] },
   { sha256: tokenDigest(TOKENS.observer), user: 'olga', role: 'observer', areas: ['*'] },
   { sha256: tokenDigest(TOKENS.seineOnly), user: 'sam', role: 'forecaster', areas: ['seine'] },
+  { sha256: tokenDigest(TOKENS.dutyOfficer), user: 'dora', role: 'duty-officer', areas: ['*'] },
+  { sha256: tokenDigest(TOKENS.dutyOfficer2), user: 'dan', role: 'duty-officer', areas: ['*'] },
+  { sha256: tokenDigest(TOKENS.aubeOnly), user: 'abe', role: 'forecaster', areas: ['aube'] },
+  { sha256: tokenDigest(TOKENS.aubeDuty), user: 'ali', role: 'duty-officer', areas: ['aube'] },
 ]
 
 export const auth = (token: string): Record<string, string> => ({
@@ -38,6 +59,9 @@ export interface TestServer {
   readonly store: Store
   readonly events: EventHub
   readonly forecastTrigger: ForecastTrigger
+  readonly warnings: WarningService
+  /** Not started: tests run `delivery.worker` passes themselves, or call `start()`. */
+  readonly delivery: DeliveryService
   /** The clock the app sees (ms); tests may move it. */
   now: number
   close(): Promise<void>
@@ -45,7 +69,14 @@ export interface TestServer {
 
 /** Builds the app over a new SQLite file holding two basins (seine, aube), a station each and their discharge series. */
 export async function testServer(
-  options: { bodyLimit?: number; target?: StoreTarget } = {},
+  options: {
+    bodyLimit?: number
+    target?: StoreTarget
+    /** Warning zones and rules (none by default). */
+    warnings?: WarningSetup
+    /** Delivery settings over the defaults (the `delivery` section of the configuration). */
+    delivery?: Partial<ServerConfig['delivery']>
+  } = {},
 ): Promise<TestServer> {
   const opened = await (options.target ?? STORE_TARGETS[0]!).open()
   const store = opened.store
@@ -89,13 +120,29 @@ export async function testServer(
     events,
     () => {},
   )
+  const appClock = { now: () => clock.t as EpochMs }
+  const delivery = await createDeliveryService({
+    store,
+    config: { ...configSchema.parse({}).delivery, ...options.delivery },
+    baseUrl: () => 'http://freshet.test',
+    clock: appClock,
+    rng: seededRng(7),
+    env: {},
+    log: () => {},
+  })
+  const warnings = createWarningService(
+    { store, clock: appClock, events, onPublished: () => {}, log: () => {} },
+    options.warnings ?? noWarnings('http://freshet.test/cap/feed.atom'),
+  )
   const app = await buildApp(
     {
       ...storeDeps(store),
-      clock: { now: () => clock.t as EpochMs },
+      clock: appClock,
       events,
       grants,
       forecastTrigger,
+      warnings,
+      delivery,
       ping: async () => {},
     },
     { bodyLimit: options.bodyLimit ?? 1024 * 1024, logLevel: 'silent' },
@@ -105,6 +152,8 @@ export async function testServer(
     store,
     events,
     forecastTrigger,
+    warnings,
+    delivery,
     get now() {
       return clock.t
     },
@@ -113,6 +162,8 @@ export async function testServer(
     },
     async close() {
       await forecastTrigger.idle()
+      await warnings.stop()
+      await delivery.stop()
       await app.close()
       await opened.dispose()
     },
@@ -123,3 +174,107 @@ export async function testServer(
 export const SERVER_TARGETS: readonly StoreTarget[] = STORE_TARGETS.filter(
   (t) => t.enabled && !t.name.includes('portable'),
 )
+
+/** The discharge thresholds of both test series (m³/s) that {@link TEST_WARNINGS} warns on. */
+export const TEST_THRESHOLDS = { Q2: 100, Q5: 150, Q20: 200, Q50: 250 } as const
+
+/** The threshold behind each default level in {@link TEST_WARNINGS}. */
+const LEVEL_THRESHOLD: Readonly<Record<string, keyof typeof TEST_THRESHOLDS>> = {
+  advisory: 'Q2',
+  warning: 'Q5',
+  severe: 'Q20',
+  emergency: 'Q50',
+}
+
+/**
+ * Warning zones `seine` and `aube` (one gauge each) with the default levels, rules and policy,
+ * texts in English and Korean. Pass it as `testServer({ warnings })` and call
+ * {@link addTestThresholds} before posting observations.
+ */
+export const TEST_WARNINGS: WarningSetup = {
+  zones: (
+    [
+      ['seine', 48.3, 4.1],
+      ['aube', 48.2, 4.5],
+    ] as const
+  ).map(([id, lat, lon]) => ({
+    id: id as WarningZoneId,
+    name: `${id} valley`,
+    basinIds: [id as BasinId],
+    seriesIds: [`${id}:discharge` as SeriesId],
+    polygons: [
+      [
+        [lat - 0.1, lon - 0.1],
+        [lat - 0.1, lon + 0.1],
+        [lat + 0.1, lon + 0.1],
+        [lat + 0.1, lon - 0.1],
+        [lat - 0.1, lon - 0.1],
+      ],
+    ],
+    geocodes: [],
+  })),
+  rules: {
+    ...DEFAULT_RULES,
+    levels: DEFAULT_LEVELS.map((l) => ({
+      ...l,
+      triggers: l.triggers.map((t) => ({ ...t, thresholdName: LEVEL_THRESHOLD[l.name]! })),
+    })),
+  },
+  policy: DEFAULT_POLICY,
+  sender: { id: 'freshet-test', name: 'Freshet test' },
+  languages: ['en', 'ko'],
+  texts: ALERT_TEXTS,
+  web: 'http://freshet.test/cap/feed.atom',
+  utcOffsetMinutes: 0,
+}
+
+/** Stores {@link TEST_THRESHOLDS} on both discharge series. */
+export async function addTestThresholds(store: Store): Promise<void> {
+  await store.thresholds.upsert(
+    (['seine', 'aube'] as const).flatMap((zone) =>
+      Object.entries(TEST_THRESHOLDS).map(([name, value]) => ({
+        id: `${zone}:discharge:${name}` as ThresholdId,
+        seriesId: `${zone}:discharge` as SeriesId,
+        name,
+        returnPeriodYears: Number(name.slice(1)),
+        value,
+        source: 'manual' as const,
+        ciLow: null,
+        ciHigh: null,
+        setBy: null,
+        reason: 'test thresholds',
+        setAt: 0 as EpochMs,
+      })),
+    ),
+  )
+}
+
+/**
+ * Posts one discharge observation `hoursAgo` before the app clock (as a forecaster) and waits
+ * for the warning evaluation it causes.
+ */
+export async function observe(
+  s: TestServer,
+  zone: 'seine' | 'aube',
+  value: number,
+  hoursAgo = 0,
+): Promise<void> {
+  const r = await s.app.inject({
+    method: 'POST',
+    url: '/api/v1/observations',
+    headers: auth(TOKENS.forecaster),
+    payload: {
+      observations: [
+        {
+          series: `${zone}:discharge`,
+          t: new Date(s.now - hoursAgo * 3_600_000).toISOString(),
+          value,
+          unit: 'm3/s',
+        },
+      ],
+    },
+  })
+  if (r.statusCode !== 200 || r.json<{ inserted: number }>().inserted !== 1)
+    throw new Error(`observation not stored: ${r.statusCode} ${r.body}`)
+  await s.warnings.idle()
+}

@@ -4,6 +4,7 @@
  * a retryable failure and a permanent one is not; an unreachable peer is retryable; retries
  * reuse the key so the peer keeps one delivery per key. For tests only.
  */
+import { messageIdOf } from '../../notify/fan-out.ts'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EpochMs } from '../../core/brand.ts'
 import type { ChannelPort, RenderedContent } from '../../notify/ports.ts'
@@ -30,7 +31,7 @@ export function sampleMessage(
   format: PayloadFormat = 'plain',
 ): OutboxMessage {
   return {
-    id: `msg/${key}`,
+    id: messageIdOf(key),
     idempotencyKey: key,
     alertId: 'alert-1',
     alertVersion: 1,

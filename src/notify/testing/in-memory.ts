@@ -49,6 +49,12 @@ export class InMemoryOutbox implements OutboxRepository {
     return this.rows.get(id)
   }
 
+  async forAlert(alertId: string, alertVersion: number): Promise<readonly OutboxMessage[]> {
+    return [...this.rows.values()].filter(
+      (m) => m.alertId === alertId && m.alertVersion === alertVersion,
+    )
+  }
+
   async update(message: OutboxMessage): Promise<void> {
     if (!this.rows.has(message.id)) throw new Error(`no outbox row ${message.id}`)
     this.rows.set(message.id, message)

@@ -105,6 +105,8 @@ export function registerObservations(app: FastifyInstance, deps: AppDeps): void 
         DEFAULT_QC_CONFIG,
         deps.clock.now() as EpochMs,
       )
+      // The zones of the gauges written are evaluated at once, after this batch is stored.
+      if (outcome.stored && outcome.inserted + outcome.revised > 0) deps.warnings.observed(seen)
       if (outcome.stored)
         deps.events.publish({
           kind: 'observations',

@@ -67,6 +67,7 @@ export type UpsertTable =
   | 'basin_forecasts'
   | 'cap_alerts'
   | 'subscriptions'
+  | 'zone_evaluations'
 
 /**
  * Inserts rows, replacing the row of the same key where there is one (every non-key column is

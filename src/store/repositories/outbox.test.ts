@@ -21,6 +21,18 @@ describeStores('OutboxRepository', (store) => {
     await expect(store().outbox.update(outboxMessage('nope'))).rejects.toThrow(/no outbox row nope/)
   })
 
+  it('lists the messages of one warning version in the order created', async () => {
+    await store().outbox.add([
+      outboxMessage('b', { createdAt: ms(T0 + 2) }),
+      outboxMessage('a', { createdAt: ms(T0 + 1) }),
+      outboxMessage('v2', { alertVersion: 2 }),
+      outboxMessage('other', { alertId: 'FR.Z9.1' }),
+    ])
+    const ids = (await store().outbox.forAlert('FR.Z1.1', 1)).map((m) => m.id)
+    expect(ids).toEqual(['a', 'b'])
+    expect(await store().outbox.forAlert('FR.Z1.1', 3)).toEqual([])
+  })
+
   it('skips a message whose idempotency key or id is already there, in storage or in the call', async () => {
     await store().outbox.add([outboxMessage('m1')])
     const added = await store().outbox.add([

@@ -126,6 +126,19 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
       return r === undefined ? undefined : fromRow(r)
     },
 
+    async forAlert(alertId, alertVersion) {
+      const rows = await ctx.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('alert_id', '=', alertId)
+        .where('alert_version', '=', alertVersion)
+        .orderBy('created_at')
+        .orderBy('contact_index')
+        .orderBy('id')
+        .execute()
+      return rows.map(fromRow)
+    },
+
     async update(message) {
       const { id, ...rest } = toRow(message)
       const r = await ctx.db.updateTable('outbox').set(rest).where('id', '=', id).executeTakeFirst()

@@ -71,7 +71,14 @@ const postgresTarget: StoreTarget = {
   async open() {
     const url = PG_URL!
     const schema = randomSchemaName()
-    const store = await openStore(url, { schema })
+    let store: Store
+    try {
+      store = await openStore(url, { schema })
+    } catch (e) {
+      // A half-migrated schema would be left behind for every later run to trip over.
+      await dropSchema(url, schema)
+      throw e
+    }
     return {
       store,
       async dispose() {
