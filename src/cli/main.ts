@@ -2,6 +2,7 @@
  * The `freshet` command line. Every command lives in `commands/`; this file wires them.
  */
 import { Command, CommanderError } from 'commander'
+import { registerAudit } from './commands/audit.ts'
 import { registerCalibrate } from './commands/calibrate.ts'
 import { registerCap } from './commands/cap.ts'
 import { registerDemo } from './commands/demo.ts'
@@ -27,6 +28,7 @@ registerThresholds(program)
 registerServe(program)
 registerIngest(program)
 registerCap(program)
+registerAudit(program)
 
 try {
   await program.parseAsync(process.argv)
