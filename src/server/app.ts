@@ -14,9 +14,11 @@ import {
 import type { AppDeps } from './deps.ts'
 import { installErrorHandler } from './errors.ts'
 import { registerCap } from './routes/cap.ts'
+import { registerCommand } from './routes/command.ts'
 import { registerDeliveries } from './routes/deliveries.ts'
 import { registerEvents } from './routes/events.ts'
 import { registerHealth } from './routes/health.ts'
+import { registerLogistics } from './routes/logistics.ts'
 import { registerForecasts } from './routes/forecasts.ts'
 import { registerNetwork } from './routes/network.ts'
 import { registerNetworkAdmin } from './routes/network-admin.ts'
@@ -67,5 +69,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   registerWarnings(app, deps)
   registerSubscriptions(app, deps)
   registerDeliveries(app, deps)
+  registerCommand(app, deps)
+  registerLogistics(app, deps)
   return app
 }

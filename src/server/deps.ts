@@ -19,7 +19,9 @@ import type {
 } from '../notify/ports.ts'
 import type { SubscriptionStore } from '../store/index.ts'
 import type { AuditRepository, CapAlertRepository, WarningRepository } from '../warn/ports.ts'
+import type { CommandService } from './command-service.ts'
 import type { DeliveryService } from './delivery.ts'
+import type { LogisticsService } from './logistics-service.ts'
 import type { WarningService } from './warnings.ts'
 import type { TokenGrant } from './auth.ts'
 import type { EventHub } from './events.ts'
@@ -46,6 +48,12 @@ export interface AppDeps {
   readonly warnings: WarningService
   /** The delivery loop, acknowledgment links and tokens. */
   readonly delivery: DeliveryService
+  /** Posts, incidents, orders, situation reports. */
+  readonly command: CommandService
+  /** Depots, stock, targets, allocation, dispatch, shelters. */
+  readonly logistics: LogisticsService
+  /** Every repository of the store, for the command and logistics routes. */
+  readonly store: Store
   /** Absolute URL the server is reached at (links in the feed); the request's host when absent. */
   readonly publicUrl?: string
   /** Runs several writes in one transaction (see Store.transaction). */

@@ -24,7 +24,9 @@ import { createForecastTrigger, cycleDeps } from './forecast-trigger.ts'
 import { routingStateUpdate } from '../forecast/cycle/routing-state-update.ts'
 import type { ForecastRunId } from '../core/ids.ts'
 import type { Rng } from '../core/rng.ts'
+import { createCommandService } from './command-service.ts'
 import { createDeliveryService } from './delivery.ts'
+import { createLogisticsService } from './logistics-service.ts'
 import {
   createWarningService,
   noWarnings,
@@ -105,8 +107,21 @@ export async function startServer(
     env,
     log,
   })
+  const command = createCommandService({ store, clock: appClock, events, log })
+  const logistics = createLogisticsService({ store, clock: appClock, events, log })
   const warnings = createWarningService(
-    { store, clock: appClock, events, onPublished: () => delivery.wake(), log },
+    {
+      store,
+      clock: appClock,
+      events,
+      onPublished: (alerts) => {
+        delivery.wake()
+        command
+          .warningsPublished(alerts)
+          .catch((e: unknown) => log(`incidents from warnings: ${String(e)}`))
+      },
+      log,
+    },
     setup,
   )
   // Outside the demo, every completed forecast cycle re-evaluates the zones.
@@ -127,6 +142,9 @@ export async function startServer(
       forecastTrigger,
       warnings,
       delivery,
+      command,
+      logistics,
+      store,
       ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl.replace(/\/$/, '') } : {}),
       ping: async () => {
         await store.series.list({ stationId: '__health__' as never })
@@ -137,6 +155,8 @@ export async function startServer(
   const url = await app.listen({ port: config.port, host: config.host })
   listening = url
   await delivery.start()
+  await command.start()
+  await logistics.start()
   if (demo !== undefined) {
     await loadDemoRegion(store, demo, log)
     await warnings.start()
@@ -162,6 +182,8 @@ export async function startServer(
       await forecastTrigger.idle()
       await warnings.stop()
       await delivery.stop()
+      await command.stop()
+      await logistics.stop()
       await pool?.close()
       await app.close()
       await store.close()

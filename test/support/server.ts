@@ -14,7 +14,12 @@ import {
 import { createInProcessRunner } from '../../src/compute/in-process-runner.ts'
 import { seededRng } from '../../src/core/rng.ts'
 import { configSchema, type ServerConfig } from '../../src/server/config.ts'
+import { createCommandService, type CommandService } from '../../src/server/command-service.ts'
 import { createDeliveryService, type DeliveryService } from '../../src/server/delivery.ts'
+import {
+  createLogisticsService,
+  type LogisticsService,
+} from '../../src/server/logistics-service.ts'
 import { ALERT_TEXTS } from '../../src/server/alert-texts.ts'
 import { DEFAULT_LEVELS, DEFAULT_RULES } from '../../src/warn/defaults.ts'
 import { DEFAULT_POLICY } from '../../src/warn/policy.ts'
@@ -62,6 +67,8 @@ export interface TestServer {
   readonly warnings: WarningService
   /** Not started: tests run `delivery.worker` passes themselves, or call `start()`. */
   readonly delivery: DeliveryService
+  readonly command: CommandService
+  readonly logistics: LogisticsService
   /** The clock the app sees (ms); tests may move it. */
   now: number
   close(): Promise<void>
@@ -130,8 +137,18 @@ export async function testServer(
     env: {},
     log: () => {},
   })
+  const command = createCommandService({ store, clock: appClock, events, log: () => {} })
+  const logistics = createLogisticsService({ store, clock: appClock, events, log: () => {} })
   const warnings = createWarningService(
-    { store, clock: appClock, events, onPublished: () => {}, log: () => {} },
+    {
+      store,
+      clock: appClock,
+      events,
+      onPublished: (alerts) => {
+        void command.warningsPublished(alerts)
+      },
+      log: () => {},
+    },
     options.warnings ?? noWarnings('http://freshet.test/cap/feed.atom'),
   )
   const app = await buildApp(
@@ -143,6 +160,9 @@ export async function testServer(
       forecastTrigger,
       warnings,
       delivery,
+      command,
+      logistics,
+      store,
       ping: async () => {},
     },
     { bodyLimit: options.bodyLimit ?? 1024 * 1024, logLevel: 'silent' },
@@ -154,6 +174,8 @@ export async function testServer(
     forecastTrigger,
     warnings,
     delivery,
+    command,
+    logistics,
     get now() {
       return clock.t
     },
@@ -164,6 +186,8 @@ export async function testServer(
       await forecastTrigger.idle()
       await warnings.stop()
       await delivery.stop()
+      await command.stop()
+      await logistics.stop()
       await app.close()
       await opened.dispose()
     },
