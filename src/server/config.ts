@@ -112,6 +112,16 @@ const deliverySchema = z
   })
   .prefault({})
 
+/** Command: the escalation worker and incidents opened from warnings (only in the config file). */
+const commandSchema = z
+  .object({
+    /** How often the escalation worker looks for posts silent past a deadline (seconds). */
+    escalationIntervalSeconds: z.number().positive().default(30),
+    /** The lowest warning level (a rank: 0 = advisory, 1 = warning, …) that opens incidents. */
+    incidentMinLevelRank: z.number().int().min(0).default(1),
+  })
+  .prefault({})
+
 export const configSchema = z.object({
   /** TCP port (PORT). */
   port: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -141,6 +151,8 @@ export const configSchema = z.object({
   warnings: warningsSchema.optional(),
   /** The delivery loop and its channels (only in the config file). */
   delivery: deliverySchema,
+  /** Command: escalation and incidents from warnings (only in the config file). */
+  command: commandSchema,
 })
 
 export type ServerConfig = z.infer<typeof configSchema>

@@ -1,6 +1,7 @@
 /**
  * Events the server pushes to browsers over Server-Sent Events (`GET /api/v1/events`): a new
- * forecast stored, observations ingested, a warning published. In-process fan-out; each subscriber has a bounded
+ * forecast stored, observations ingested, a warning published, an incident opened or changed, an
+ * order issued, answered or escalated. In-process fan-out; each subscriber has a bounded
  * queue so a slow client cannot hold memory.
  */
 
@@ -19,6 +20,30 @@ export type ServerEvent =
       readonly alertId: string
       readonly msgType: string
       readonly levelRank: number
+    }
+  | {
+      /** An incident was opened or changed (`event`: opened, level-changed, note, …). */
+      readonly kind: 'incident'
+      readonly incidentId: string
+      readonly event: string
+      readonly post: string | null
+    }
+  | {
+      /** An order was issued or superseded (`post` null), or a recipient answered. */
+      readonly kind: 'order'
+      readonly orderId: string
+      readonly event: string
+      readonly post: string | null
+      /** The recipient record's version after the answer, or null. */
+      readonly version: number | null
+    }
+  | {
+      /** A recipient missed a deadline: its superiors are told. */
+      readonly kind: 'order-escalated'
+      readonly orderId: string
+      readonly post: string
+      readonly deadline: 'ack' | 'completion'
+      readonly superiorsNotified: readonly string[]
     }
 
 type Listener = (e: ServerEvent) => void

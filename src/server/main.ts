@@ -107,7 +107,15 @@ export async function startServer(
     env,
     log,
   })
-  const command = createCommandService({ store, clock: appClock, events, log })
+  const command = createCommandService({
+    store,
+    clock: appClock,
+    events,
+    log,
+    escalationIntervalMs: config.command.escalationIntervalSeconds * 1000,
+    incidentMinRank: config.command.incidentMinLevelRank,
+    levelNames: setup.rules.levels.map((l) => l.name),
+  })
   const logistics = createLogisticsService({ store, clock: appClock, events, log })
   const warnings = createWarningService(
     {

@@ -72,6 +72,10 @@ import { forcingForecastRepository } from './repositories/forcing-forecasts.ts'
 import { forecastRepository } from './repositories/forecasts.ts'
 import { incidentRepository } from './repositories/incidents.ts'
 import { ledgerRepository } from './repositories/ledger.ts'
+import {
+  logisticsSettingsRepository,
+  type LogisticsSettingsRepository,
+} from './repositories/logistics-settings.ts'
 import { modelConfigRepository } from './repositories/model-configs.ts'
 import { modelStateRepository } from './repositories/model-states.ts'
 import type { ObservationFastPath } from './repositories/observation-plan.ts'
@@ -145,6 +149,8 @@ export interface Repositories {
   readonly shelters: ShelterRepository
   /** Supply requests from command posts as event streams. */
   readonly requests: RequestRepository
+  /** Versioned logistics documents (norms, exposure, depot areas, plans) in the settings table. */
+  readonly logisticsSettings: LogisticsSettingsRepository
 }
 
 /** An open database with its repositories. */
@@ -278,6 +284,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     dispatches: dispatchRepository(ctx),
     shelters: shelterRepository(ctx),
     requests: requestRepository(ctx),
+    logisticsSettings: logisticsSettingsRepository(ctx),
   }
 }
 
