@@ -4,6 +4,10 @@
  * validates against the official CAP 1.2 schema; by the end of the replay a warning has been
  * updated or cancelled, and every alert published validates against the schema and passes the
  * profile checks.
+ *
+ * The same run checks the demo's command and preparedness through the API with the printed
+ * admin token: the hierarchy, the depots with their opening stock as a ledger, and by the end of
+ * the replay incidents opened from the warnings, an order issued and an allocation proposed.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -92,4 +96,85 @@ describe('npm start: warnings of the demo', () => {
       await store.close()
     }
   }, 180_000)
+
+  it('has a hierarchy, depots and stock; the flood opens incidents, issues an order, proposes an allocation', async () => {
+    // Runs after the replay above has finished, on the same server.
+    expect(stderr).toContain('replay finished')
+    const token = /admin token is ([0-9a-f]{48})/.exec(stderr)?.[1]
+    expect(token, stderr).toBeDefined()
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const get = async (path: string): Promise<{ status: number; body: any }> => {
+      const r = await fetch(base + path, { headers: { authorization: `Bearer ${token}` } })
+      return { status: r.status, body: await r.json() }
+    }
+
+    const posts = await get('/api/v1/command/posts')
+    expect(posts.status).toBe(200)
+    expect(posts.body.levels).toEqual({ national: 1, basin: 1, province: 5, county: 12 })
+    const fontainebleau = (await get('/api/v1/command/posts/fr.seine-et-marne.fontainebleau')).body
+    expect(fontainebleau.areas).toContain('loing-episy')
+    expect(fontainebleau.ancestors).toEqual(
+      expect.arrayContaining(['fr.seine-et-marne', 'fr.basin.seine', 'fr.national']),
+    )
+    expect((await get('/api/v1/command/me')).body.assignments).toContainEqual({
+      user: 'admin',
+      post: 'fr.national',
+      role: 'commander',
+    })
+
+    const depots = (await get('/api/v1/logistics/depots')).body as {
+      id: string
+      stock: { itemId: string; quantity: number }[]
+    }[]
+    expect(depots.length).toBe(7)
+    for (const d of depots) expect(d.stock.length, d.id).toBeGreaterThan(0)
+    const ledger = (await get('/api/v1/logistics/depots/depot-melun/movements')).body as {
+      movements: { kind: string }[]
+    }
+    expect(ledger.movements.length).toBeGreaterThan(0)
+    expect(ledger.movements.every((m) => m.kind === 'receipt')).toBe(true)
+    const exposure = (await get('/api/v1/logistics/exposure')).body as { areaId: string }[]
+    expect(exposure.map((e) => e.areaId).sort()).toEqual([
+      'aube-bar',
+      'loing-episy',
+      'seine-plaines',
+    ])
+
+    const incidents = (await get('/api/v1/command/incidents')).body as {
+      post: string
+      source: { kind: string; zoneId?: string }
+    }[]
+    expect(
+      incidents.some((i) => i.source.kind === 'warning' && i.source.zoneId === 'loing-episy'),
+      stderr,
+    ).toBe(true)
+    expect(incidents.map((i) => i.post)).toContain('fr.seine-et-marne.fontainebleau')
+
+    const orderId = /order (\S+) issued to \d+ posts/.exec(stderr)?.[1]
+    expect(orderId, stderr).toBeDefined()
+    const order = await get(`/api/v1/command/orders/${orderId}?posts=true`)
+    expect(order.status).toBe(200)
+    expect(order.body.order.issuerPost).toBe('fr.basin.seine')
+    expect(order.body.order.recipients).toContain('fr.seine-et-marne.fontainebleau')
+    const states = new Map(
+      (order.body.posts as { post: string; status: string }[]).map((x) => [x.post, x.status]),
+    )
+    expect(states.get('fr.seine-et-marne.fontainebleau')).toBe('accepted')
+    const escalations = (await get(`/api/v1/command/orders/${orderId}/escalations`)).body as {
+      post: string
+      deadline: string
+    }[]
+    expect(escalations).toContainEqual(
+      expect.objectContaining({ post: 'fr.seine-et-marne', deadline: 'ack' }),
+    )
+
+    const planId = /allocation (plan-\S+) proposed/.exec(stderr)?.[1]
+    expect(planId, stderr).toBeDefined()
+    const plan = await get(`/api/v1/logistics/allocations/${planId}`)
+    expect(plan.status).toBe(200)
+    expect(plan.body.areas).toContainEqual(
+      expect.objectContaining({ areaId: 'loing-episy', source: 'warning' }),
+    )
+    expect(plan.body.flows.length).toBeGreaterThan(0)
+  })
 })

@@ -59,14 +59,18 @@ export interface DeliveryWorker {
    */
   deliverDue(limit?: number, concurrency?: number): Promise<readonly OutboxMessage[]>
   /**
-   * Escalates every delivered-but-unacknowledged message past its deadline, and every message
-   * that failed for good, to its subscription's next contact.
+   * Escalates every delivered-but-unacknowledged warning message past its deadline, and every
+   * warning message that failed for good, to its subscription's next contact. Order messages
+   * are left alone: the order's deadlines escalate them (see escalation.ts).
    * @returns the new messages for the next contacts
    */
   escalateDue(): Promise<readonly OutboxMessage[]>
-  /** Acknowledges by the token of an acknowledgment link. */
+  /**
+   * Acknowledges by the token of an acknowledgment link. A message of an order is refused (it
+   * is answered through the command API).
+   */
   acknowledgeByToken(token: string): Promise<Result<Acknowledgment>>
-  /** Acknowledges by message id (an authenticated API call). */
+  /** Acknowledges by message id (an authenticated API call); refuses an order's message. */
   acknowledge(messageId: string): Promise<Result<Acknowledgment>>
   /** Sends a message again, with the same idempotency key, in a new round of attempts. */
   resend(messageId: string): Promise<Result<OutboxMessage>>
@@ -84,7 +88,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       return {
         ok: false,
         retryable: false,
-        reason: `unknown warning ${m.alertId} v${m.alertVersion}`,
+        reason:
+          m.subject === 'order'
+            ? `unknown order ${m.alertId} or post ${m.notice?.post ?? '?'}`
+            : `unknown warning ${m.alertId} v${m.alertVersion}`,
       }
     }
     try {
@@ -101,6 +108,13 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   ): Promise<Result<Acknowledgment>> => {
     const m = await deps.outbox.find(messageId)
     if (m === undefined) return fail([{ path: ['messageId'], message: 'no such message' }])
+    if (m.subject !== 'warning')
+      return fail([
+        {
+          path: ['messageId'],
+          message: 'an order is answered through the command API, not acknowledged',
+        },
+      ])
     const ack = acknowledgmentOf(m, deps.clock.now(), via)
     await deps.acks.record(ack)
     return ok(ack)
@@ -138,6 +152,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       const now = deps.clock.now()
       const added: OutboxMessage[] = []
       for (const m of await deps.outbox.awaitingAcknowledgment()) {
+        if (m.subject !== 'warning') continue
         const [sub, alert, acks] = await Promise.all([
           deps.subscriptions.find(m.subscriptionId),
           deps.alerts.find(m.alertId, m.alertVersion),

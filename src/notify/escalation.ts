@@ -35,6 +35,10 @@ export function isAcknowledged(message: OutboxMessage, acks: readonly Acknowledg
  * passed without an acknowledgment, or at once when delivery failed for good, the
  * subscription's next contact gets a new message (with its own idempotency key).
  *
+ * Warnings only: an order message is `done` here. An order is answered through the command
+ * API, not acknowledged, and its deadlines escalate it (a reminder to the silent post and a
+ * notice to its superiors, see order-messages.ts), also when a post could not be reached.
+ *
  * @param alert the warning version the message carries (for the next contact's language)
  * @param now ms since epoch
  */
@@ -46,6 +50,7 @@ export function escalate(
   now: EpochMs,
   policy: EscalationPolicy,
 ): EscalationDecision {
+  if (message.subject !== 'warning') return { kind: 'done' }
   if (message.escalatedAt !== null || isAcknowledged(message, acks)) return { kind: 'done' }
   if (message.contactIndex + 1 >= subscription.contacts.length) return { kind: 'done' }
   switch (message.status) {

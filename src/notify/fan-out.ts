@@ -60,6 +60,8 @@ export function messageFor(
     // Short and URL-safe (it travels in acknowledgment links and paths), derived from the key.
     id: messageIdOf(key),
     idempotencyKey: key,
+    subject: 'warning',
+    notice: null,
     alertId: alert.id,
     alertVersion: alert.version,
     subscriptionId: sub.id,

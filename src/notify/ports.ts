@@ -39,9 +39,15 @@ export interface ChannelPort {
   send(message: OutboxMessage, content: RenderedContent): Promise<SendResult>
 }
 
-/** Turns a message's warning version into content in the message's language and format. */
+/**
+ * Turns a message's warning version (or order notice) into content in the message's language
+ * and format.
+ */
 export interface ContentRenderer {
-  /** @returns undefined when the warning version is unknown (the message then fails for good). */
+  /**
+   * @returns undefined when the warning version (or the order) is unknown: the message then
+   *   fails for good
+   */
   render(message: OutboxMessage): Promise<RenderedContent | undefined>
 }
 
@@ -62,11 +68,16 @@ export interface OutboxRepository {
   add(messages: readonly OutboxMessage[]): Promise<readonly OutboxMessage[]>
   /** Pending messages with `nextAttemptAt <= now`, oldest due first, at most `limit`. */
   due(now: EpochMs, limit: number): Promise<readonly OutboxMessage[]>
-  /** Delivered or failed messages not yet escalated (the candidates for escalation). */
+  /**
+   * Delivered or failed warning messages not yet escalated (the candidates for escalation);
+   * order messages are not among them.
+   */
   awaitingAcknowledgment(): Promise<readonly OutboxMessage[]>
   find(id: string): Promise<OutboxMessage | undefined>
-  /** Every message of one warning version, in the order created. */
+  /** Every message of one warning version, in the order created (no order messages). */
   forAlert(alertId: string, alertVersion: number): Promise<readonly OutboxMessage[]>
+  /** Every message about one order (issued, reminders, escalations), in the order created. */
+  forOrder(orderId: string): Promise<readonly OutboxMessage[]>
   /** Replaces a message by id. */
   update(message: OutboxMessage): Promise<void>
 }

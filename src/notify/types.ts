@@ -1,6 +1,7 @@
 /**
  * The vocabulary of delivery: who wants which warnings through which channel, the outbox rows
- * that carry one warning to one contact, the delivery log and acknowledgments.
+ * that carry one warning (or one notice of an order) to one contact, the delivery log and
+ * acknowledgments.
  */
 import type { EpochMs } from '../core/brand.ts'
 
@@ -66,15 +67,51 @@ export interface AlertSummary {
 /** The life of an outbox row. */
 export type OutboxStatus = 'pending' | 'delivered' | 'failed'
 
-/** One warning version on its way to one contact. */
+/** What an outbox message carries: a warning version, or a notice of an order. */
+export const MESSAGE_SUBJECTS = ['warning', 'order'] as const
+/** One of {@link MESSAGE_SUBJECTS}. */
+export type MessageSubject = (typeof MESSAGE_SUBJECTS)[number]
+
+/**
+ * Why a notice of an order is sent: `issued`, the order reached a post it addresses;
+ * `reminder`, that post missed a deadline and is told again; `escalation`, a superior of a post
+ * that missed a deadline is told.
+ */
+export const ORDER_NOTICE_KINDS = ['issued', 'reminder', 'escalation'] as const
+/** One of {@link ORDER_NOTICE_KINDS}. */
+export type OrderNoticeKind = (typeof ORDER_NOTICE_KINDS)[number]
+
+/** A deadline of an order: acknowledgment or completion. */
+export type OrderDeadline = 'ack' | 'completion'
+
+/** What an order message is about (the order itself is `alertId`). */
+export interface OrderNotice {
+  readonly kind: OrderNoticeKind
+  /**
+   * The post addressed by the order that the notice is about: the post told (`issued`,
+   * `reminder`) or the silent post its superior is told about (`escalation`).
+   */
+  readonly post: string
+  /** The deadline missed; null for `issued`. */
+  readonly deadline: OrderDeadline | null
+}
+
+/** One warning version (or one notice of an order) on its way to one contact. */
 export interface OutboxMessage {
   readonly id: string
   /**
    * Stable per alert version × recipient × channel (and address), sent with every attempt so
-   * that receivers can drop duplicates of an at-least-once delivery.
+   * that receivers can drop duplicates of an at-least-once delivery. For an order, stable per
+   * order × notice × recipient × channel (and address).
    */
   readonly idempotencyKey: string
+  /** `warning`, or `order` (then `alertId` is the order's id and `alertVersion` 1). */
+  readonly subject: MessageSubject
+  /** For an order message, what it is about; null for a warning. */
+  readonly notice: OrderNotice | null
+  /** The warning's id, or the order's. */
   readonly alertId: string
+  /** The warning version; 1 for an order (an issued order never changes). */
   readonly alertVersion: number
   readonly subscriptionId: string
   readonly recipient: string
@@ -82,8 +119,12 @@ export interface OutboxMessage {
   readonly contactIndex: number
   readonly channel: ChannelKind
   readonly address: string
-  /** The language to render in (the contact's, if the warning has it; else the warning's first). */
+  /**
+   * The language to render in (the contact's, if the warning has it; else the warning's
+   * first). For an order, the contact's.
+   */
   readonly language: string
+  /** For an order, always `plain` (an order has no CAP document). */
   readonly format: PayloadFormat
   /** Attempts made in the current round (a manual resend starts a new round). */
   readonly attempts: number

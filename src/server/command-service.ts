@@ -8,6 +8,11 @@
  * recipients, incidents) are written with the version the writer read; a writer that lost the
  * race gets a {@link ApiError} 409 and reads again.
  *
+ * Orders also go out through the delivery channels: issuing an order, and escalating a post
+ * silent past a deadline, write the messages for the subscriptions of the posts concerned
+ * (`post:<id>`; src/notify/order-messages.ts) to the outbox in the same transaction, then wake
+ * the delivery loop.
+ *
  * The hierarchy is read from the store once and kept until it is replaced through this service:
  * one server per database (as for the delivery loop).
  */
@@ -54,6 +59,11 @@ import type {
   Principal,
   RosterEntry,
 } from '../command/types.ts'
+import {
+  escalationMessages,
+  issuedOrderMessages,
+  subscriptionsByPost,
+} from '../notify/order-messages.ts'
 import type { Repositories, Store } from '../store/index.ts'
 import { DEFAULT_LEVELS } from '../warn/defaults.ts'
 import type { CapAlertRecord } from '../warn/ports.ts'
@@ -75,6 +85,12 @@ export interface CommandServiceDeps {
   readonly incidentMinRank?: number
   /** Warning level names by rank, for incident titles; default the default levels. */
   readonly levelNames?: readonly string[]
+  /**
+   * Called after order messages were added to the outbox (an order issued to posts with
+   * subscriptions, or escalated): runs the delivery loop now. Without it they wait for its
+   * next poll.
+   */
+  readonly wake?: () => void
 }
 
 /** What one pass of the escalation worker did. */
@@ -287,13 +303,26 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
       )
   }
 
+  /** Runs the delivery loop when order messages were added to the outbox. */
+  const enqueued = (n: number): void => {
+    if (n > 0) deps.wake?.()
+  }
+
   const storeIssued = async (issued: IssuedOrder): Promise<IssuedOrder> => {
+    let messages = 0
     try {
-      await write(
+      messages = await write(
         async (tx) => {
+          let added = 0
           for (const e of issued.events)
-            if (e.kind === 'issued') await tx.orders.create(e)
-            else if (e.kind === 'superseded') await tx.orders.supersede(e)
+            if (e.kind === 'issued') {
+              await tx.orders.create(e)
+              // Each addressed post with subscriptions is told, in the order's transaction.
+              const subs = subscriptionsByPost(await tx.subscriptions.list())
+              const rows = issuedOrderMessages(e.orderId, e.order.recipients, subs, e.at)
+              added += (await tx.outbox.add(rows)).length
+            } else if (e.kind === 'superseded') await tx.orders.supersede(e)
+          return added
         },
         () => issued.events.map(orderAuditInput),
       )
@@ -301,6 +330,7 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
       if (e instanceof ConflictError) throw new ApiError(409, 'conflict', e.message)
       throw e
     }
+    enqueued(messages)
     orders.set(issued.order.id, issued.order)
     for (const e of issued.events)
       events.publish({
@@ -377,8 +407,10 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
     const ids = await store.orders.withDueEscalations(now)
     if (ids.length === 0) return { orders: 0, escalated: [], conflicts: 0 }
     const h = await hierarchy()
+    const subs = subscriptionsByPost(await store.subscriptions.list())
     const stored: RecipientEvent[] = []
     let conflicts = 0
+    let messages = 0
     for (const id of ids) {
       const s = await store.orders.find(id)
       if (s === undefined) continue
@@ -402,11 +434,17 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
                 conflicts++
               }
             }
-            return ok
+            // The silent post is reminded and its superiors told, with the escalation: keys
+            // stable per order × post × deadline, so a pass run again adds nothing twice.
+            const rows = ok.flatMap((e) =>
+              e.kind === 'escalated' ? escalationMessages(e, subs, e.at) : [],
+            )
+            return { ok, added: (await tx.outbox.add(rows)).length }
           },
-          (ok) => ok.map(orderAuditInput),
+          ({ ok }) => ok.map(orderAuditInput),
         )
-        stored.push(...done)
+        stored.push(...done.ok)
+        messages += done.added
       }
     }
     for (const e of stored)
@@ -418,8 +456,11 @@ export function createCommandService(deps: CommandServiceDeps): CommandService {
           deadline: e.deadline,
           superiorsNotified: [...e.superiorsNotified],
         })
+    enqueued(messages)
     if (stored.length > 0)
-      deps.log(`escalated ${stored.length} silent recipients of ${ids.length} orders`)
+      deps.log(
+        `escalated ${stored.length} silent recipients of ${ids.length} orders (${messages} messages)`,
+      )
     return { orders: ids.length, escalated: stored, conflicts }
   }
 

@@ -1,9 +1,11 @@
 /**
  * The server's delivery loop: it takes what is due in the outbox, sends it through the
  * configured channels (webhook always; e-mail and SMS when configured), records each attempt,
- * and escalates what is not acknowledged in time. It runs when woken (a warning was just
- * published) and otherwise every `pollMs`, so retries and escalations happen on time and a
- * message left in the outbox by a crash is sent after the restart.
+ * and escalates warnings not acknowledged in time. It runs when woken (a warning was just
+ * published, an order issued or escalated) and otherwise every `pollMs`, so retries and
+ * escalations happen on time and a message left in the outbox by a crash is sent after the
+ * restart. The outbox carries warnings (rendered from their CAP alert) and notices of orders
+ * (rendered from the order; see src/notify/order-messages.ts).
  *
  * One loop per database: the outbox's due messages are not claimed, so two servers on one
  * PostgreSQL database could both send a message (receivers drop the copy by its idempotency
@@ -19,7 +21,16 @@ import { webhookChannel } from '../channels/webhook.ts'
 import { ackToken } from '../notify/ack.ts'
 import { createDeliveryWorker, type DeliveryWorker } from '../notify/delivery-worker.ts'
 import type { ChannelPort, ContentRenderer, RenderedContent, Signer } from '../notify/ports.ts'
-import type { ChannelKind, OutboxMessage, Subscription } from '../notify/types.ts'
+import { postOfRecipient } from '../notify/order-messages.ts'
+import type {
+  ChannelKind,
+  OrderDeadline,
+  OrderNotice,
+  OutboxMessage,
+  Subscription,
+} from '../notify/types.ts'
+import type { Order, RecipientState } from '../command/orders.ts'
+import type { OrderId, PostId } from '../command/types.ts'
 import type { Store } from '../store/index.ts'
 import { readCap } from '../warn/cap/read.ts'
 import type { AlertId } from '../warn/types.ts'
@@ -31,7 +42,7 @@ export interface DeliveryService {
   readonly signer: Signer
   /** The acknowledgment link of a message. */
   ackLink(messageId: string): string
-  /** Runs the loop now (after a warning was published). */
+  /** Runs the loop now (after a warning was published, or an order issued or escalated). */
   wake(): void
   /** Reloads the subscriptions the webhook channel takes its secrets from. */
   subscriptionsChanged(): Promise<void>
@@ -67,10 +78,134 @@ function secretFromEnv(env: NodeJS.ProcessEnv, name: string | undefined): string
   return v
 }
 
-/** The content of a message: the CAP alert of its warning version, in its language. */
-function renderer(store: Store, ackLink: (id: string) => string): ContentRenderer {
+const DEADLINE_WORDS: Readonly<Record<OrderDeadline, { missed: string; ask: string }>> = {
+  ack: { missed: 'acknowledgment', ask: 'acknowledge it' },
+  completion: { missed: 'completion', ask: 'report its completion' },
+}
+
+/**
+ * The content of an order message: the order (title, actions, deadlines), the state of the post
+ * it is about, and what is asked, with the API call that answers it. No CAP; no
+ * acknowledgment link (an order is answered through the command API).
+ */
+function orderContent(
+  order: Order,
+  m: OutboxMessage,
+  notice: OrderNotice,
+  rec: RecipientState,
+  baseUrl: string,
+): RenderedContent {
+  const iso = (t: number): string => new Date(t).toISOString()
+  const post = notice.post
+  const orderUrl = `${baseUrl}/api/v1/command/orders/${encodeURIComponent(order.id)}`
+  const recordUrl = `${orderUrl}/posts/${encodeURIComponent(post)}`
+  const respondUrl = `${recordUrl}/responses`
+  const missed = notice.deadline === null ? null : DEADLINE_WORDS[notice.deadline]
+  const superior = postOfRecipient(m.recipient) ?? m.recipient
+  let subject: string
+  let asked: string[]
+  switch (notice.kind) {
+    case 'issued':
+    case 'reminder':
+      subject =
+        missed === null
+          ? `Order ${order.id}: ${order.title}`
+          : `Reminder, ${missed.missed} overdue: order ${order.id}: ${order.title}`
+      asked = [
+        missed === null
+          ? `${post}: acknowledge this order by ${iso(order.ackDeadline)} and report its completion by ${iso(order.completionDeadline)}.`
+          : `${post}: the ${missed.missed} deadline has passed; ${missed.ask} now.`,
+        `Answer (a commander or duty officer of ${post}): POST ${respondUrl}`,
+        `  with {"kind": "received" | "accepted" | "unable" (with "reason") | "completed" (with "report"), "version": ${rec.version}}`,
+        `  (the version of the record at ${recordUrl}; read it again if the answer is refused with 409).`,
+      ]
+      break
+    case 'escalation': {
+      const deadline = missed === null ? 'a' : `the ${missed.missed}`
+      subject = `Escalation: ${post} missed ${deadline} deadline of order ${order.id}: ${order.title}`
+      asked = [
+        `${superior}: ${post}, below you, has not answered in time (${deadline} deadline).`,
+        `Follow it up. Its record: GET ${recordUrl}; it answers with POST ${respondUrl}.`,
+        `Escalations told to you: GET ${orderUrl}/escalations?superior=${encodeURIComponent(superior)}`,
+      ]
+      break
+    }
+  }
+  const lines = [
+    subject,
+    '',
+    `Order ${order.id} from ${order.issuerPost}, issued ${iso(order.issuedAt)}: ${order.title}`,
+    ...(order.references === null ? [] : [`It corrects order ${order.references}.`]),
+    '',
+    'Actions:',
+    ...order.actions.map((a, i) => `${i + 1}. ${a}`),
+    '',
+    `Acknowledge by: ${iso(order.ackDeadline)}`,
+    `Complete by: ${iso(order.completionDeadline)}`,
+    `Status of ${post}: ${rec.status}`,
+    '',
+    ...asked,
+  ]
+  return {
+    subject,
+    text: lines.join('\n'),
+    json: {
+      kind: 'order',
+      notice: notice.kind,
+      deadlineMissed: notice.deadline,
+      orderId: order.id,
+      title: order.title,
+      actions: [...order.actions],
+      issuerPost: order.issuerPost,
+      issuedBy: order.issuedBy,
+      issuedAt: iso(order.issuedAt),
+      ackDeadline: iso(order.ackDeadline),
+      completionDeadline: iso(order.completionDeadline),
+      references: order.references,
+      post,
+      status: rec.status,
+      version: rec.version,
+      escalated: {
+        ack: rec.escalated.ack === null ? null : iso(rec.escalated.ack),
+        completion: rec.escalated.completion === null ? null : iso(rec.escalated.completion),
+      },
+      record: recordUrl,
+      respond: { method: 'POST', url: respondUrl },
+    },
+    capXml: null,
+  }
+}
+
+/**
+ * The content of a message: the CAP alert of its warning version, in its language; or, for an
+ * order, the order as the post it is about stands with it (read at each attempt).
+ */
+function renderer(
+  store: Store,
+  ackLink: (id: string) => string,
+  baseUrl: () => string,
+): ContentRenderer {
+  // Orders never change once issued: each is read from the store once.
+  const orders = new Map<string, Order>()
+  const orderOf = async (id: OrderId): Promise<Order | undefined> => {
+    const cached = orders.get(id)
+    if (cached !== undefined) return cached
+    const s = await store.orders.find(id)
+    if (s === undefined) return undefined
+    if (orders.size >= 1000) orders.clear()
+    orders.set(id, s.order)
+    return s.order
+  }
   return {
     async render(m: OutboxMessage): Promise<RenderedContent | undefined> {
+      if (m.subject === 'order') {
+        if (m.notice === null) return undefined
+        const order = await orderOf(m.alertId as OrderId)
+        if (order === undefined) return undefined
+        const rec = await store.orders.findRecipient(order.id, m.notice.post as PostId)
+        if (rec === undefined) return undefined
+        return orderContent(order, m, m.notice, rec, baseUrl())
+      }
       const record = await store.capAlerts.find(`${m.alertId}.${m.alertVersion}` as AlertId)
       if (record === undefined) return undefined
       const read = readCap(record.xml)
@@ -163,7 +298,7 @@ export async function createDeliveryService(deps: DeliveryServiceDeps): Promise<
     acks: store.acknowledgments,
     subscriptions: store.subscriptions,
     alerts: store.alerts,
-    renderer: renderer(store, ackLink),
+    renderer: renderer(store, ackLink, deps.baseUrl),
     channels,
     signer,
     retry: {

@@ -19,6 +19,7 @@ import {
   startDemoReplay,
   type DemoReplay,
 } from './demo.ts'
+import { createDemoCommand, loadDemoCommand, readDemoCommand } from './demo-command.ts'
 import { EventHub } from './events.ts'
 import { createForecastTrigger, cycleDeps } from './forecast-trigger.ts'
 import { routingStateUpdate } from '../forecast/cycle/routing-state-update.ts'
@@ -115,6 +116,7 @@ export async function startServer(
     escalationIntervalMs: config.command.escalationIntervalSeconds * 1000,
     incidentMinRank: config.command.incidentMinLevelRank,
     levelNames: setup.rules.levels.map((l) => l.name),
+    wake: () => delivery.wake(),
   })
   const logistics = createLogisticsService({ store, clock: appClock, events, log })
   const warnings = createWarningService(
@@ -167,6 +169,20 @@ export async function startServer(
   await logistics.start()
   if (demo !== undefined) {
     await loadDemoRegion(store, demo, log)
+    // The demo's posts, users, depots, stock and exposure; orders and allocations in the replay.
+    const demoFile = readDemoCommand()
+    await loadDemoCommand({ command, logistics, log }, demoFile)
+    const demoCommand = createDemoCommand(
+      {
+        command,
+        logistics,
+        store,
+        clock: appClock,
+        warnings: { zones: setup.zones, levels: setup.rules.levels.map((l) => l.name) },
+        log,
+      },
+      demoFile,
+    )
     await warnings.start()
     replay = startDemoReplay(
       store,
@@ -174,7 +190,10 @@ export async function startServer(
       forecastTrigger,
       config.demoHoursPerSecond,
       log,
-      (runId) => warnings.forecastIssued(runId),
+      async (runId) => {
+        await warnings.forecastIssued(runId)
+        await demoCommand.afterCycle()
+      },
     )
     replay.finished.catch((e: unknown) =>
       log(`demo replay stopped: ${e instanceof Error ? e.message : String(e)}`),

@@ -726,6 +726,50 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
           await db.schema.dropTable(t).execute()
       },
     },
+
+    // What an outbox row carries: a warning version (every row before this migration), or a
+    // notice of an order to a command post (issued, a reminder, an escalation to a superior).
+    '0005_outbox_orders': {
+      async up(db: AnyDb): Promise<void> {
+        // One column per statement: SQLite adds one at a time.
+        await db.schema
+          .alterTable('outbox')
+          .addColumn('subject', 'text', (c) =>
+            c
+              .notNull()
+              .defaultTo('warning')
+              .check(sql`subject in ('warning', 'order')`),
+          )
+          .execute()
+        await db.schema
+          .alterTable('outbox')
+          .addColumn('notice_kind', 'text', (c) =>
+            c.check(sql`notice_kind in ('issued', 'reminder', 'escalation')`),
+          )
+          .execute()
+        await db.schema.alterTable('outbox').addColumn('notice_post', 'text').execute()
+        await db.schema
+          .alterTable('outbox')
+          .addColumn('notice_deadline', 'text', (c) =>
+            c.check(sql`notice_deadline in ('ack', 'completion')`),
+          )
+          .execute()
+        // The messages of one order, as `forOrder` reads them.
+        await db.schema
+          .createIndex('outbox_subject_alert')
+          .on('outbox')
+          .columns(['subject', 'alert_id'])
+          .execute()
+      },
+
+      async down(db: AnyDb): Promise<void> {
+        await db.schema.dropIndex('outbox_subject_alert').execute()
+        // The rows of orders could not be told from warnings without the column.
+        await sql`delete from outbox where subject = 'order'`.execute(db)
+        for (const c of ['notice_deadline', 'notice_post', 'notice_kind', 'subject'])
+          await db.schema.alterTable('outbox').dropColumn(c).execute()
+      },
+    },
   }
 }
 

@@ -204,10 +204,18 @@ export interface SubscriptionsTable {
   languages: JsonColumn
 }
 
-/** The outbox (`OutboxMessage`); times in epoch ms. */
+/**
+ * The outbox (`OutboxMessage`); times in epoch ms. `subject` is `warning` (the default of the
+ * rows written before orders were delivered) or `order`; the `notice_*` columns are set for an
+ * order only.
+ */
 export interface OutboxTable {
   id: string
   idempotency_key: string
+  subject: string
+  notice_kind: string | null
+  notice_post: string | null
+  notice_deadline: string | null
   alert_id: string
   alert_version: number
   subscription_id: string

@@ -34,7 +34,7 @@ import {
 
 describeStores('Store', (store) => {
   it('is migrated on open and says its schema version', async () => {
-    expect(store().schemaVersion).toBe(4)
+    expect(store().schemaVersion).toBe(5)
   })
 
   it('commits a transaction’s writes to several repositories together', async () => {
@@ -190,7 +190,7 @@ describe('openStore on SQLite', () => {
     const raw = new Database(path, { readonly: true })
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
     const v = raw.prepare('select version, name from schema_version').get()
-    expect(v).toEqual({ version: 4, name: '0004_command_and_logistics' })
+    expect(v).toEqual({ version: 5, name: '0005_outbox_orders' })
     raw.close()
     expect(store.dialect).toMatchObject({ name: 'sqlite', rowLocks: false, blobType: 'blob' })
   })
@@ -202,7 +202,7 @@ describe('openStore on SQLite', () => {
     await a.observations.write(hourly('Q1', 3), ms(1))
     await a.close()
     const b = await openStore(path)
-    expect(b.schemaVersion).toBe(4)
+    expect(b.schemaVersion).toBe(5)
     expect(await b.observations.count(seriesId('Q1'))).toBe(3)
     await b.close()
   })
@@ -238,6 +238,45 @@ describe('openStore on SQLite', () => {
     }
   })
 
+  it('takes 0005_outbox_orders down and up again: rows before it carry warnings', async () => {
+    const path = join(tempDir(), 'f.db')
+    const store = await openStore(path)
+    await store.outbox.add([
+      outboxMessage('w1'),
+      outboxMessage('o1', {
+        subject: 'order',
+        notice: { kind: 'issued', post: 'county-7', deadline: null },
+        format: 'plain',
+      }),
+    ])
+    await store.close()
+    const { db } = openSqlite(path)
+    try {
+      const m = migrations(SQLITE)['0005_outbox_orders']!
+      const columns = async () =>
+        (
+          await sql<{ name: string }>`select name from pragma_table_info('outbox')`.execute(db)
+        ).rows.map((r) => r.name)
+      await m.down!(db as never)
+      expect(await columns()).not.toContain('subject')
+      await m.up(db as never)
+      expect(await columns()).toEqual(
+        expect.arrayContaining(['subject', 'notice_kind', 'notice_post', 'notice_deadline']),
+      )
+      const rows = await sql<{
+        id: string
+        subject: string
+        notice_kind: string | null
+      }>`select id, subject, notice_kind from outbox order by id`.execute(db)
+      expect(rows.rows).toEqual([{ id: 'w1', subject: 'warning', notice_kind: null }])
+      await expect(
+        sql`update outbox set subject = 'memo' where id = 'w1'`.execute(db),
+      ).rejects.toThrow(/CHECK/)
+    } finally {
+      await db.destroy()
+    }
+  })
+
   it('refuses a schema option, which only PostgreSQL has', async () => {
     await expect(openStore(join(tempDir(), 'f.db'), { schema: 'x' })).rejects.toThrow(/PostgreSQL/)
   })
@@ -256,9 +295,9 @@ describe.skipIf(PG_URL === undefined)('openStore on PostgreSQL', () => {
     const store = await openStore(PG_URL!, { schema, poolSize: 2 })
     try {
       expect(store.dialect).toMatchObject({ name: 'postgres', rowLocks: true, jsonType: 'jsonb' })
-      expect(store.schemaVersion).toBe(4)
+      expect(store.schemaVersion).toBe(5)
       const again = await openStore(PG_URL!, { schema })
-      expect(again.schemaVersion).toBe(4)
+      expect(again.schemaVersion).toBe(5)
       await again.close()
     } finally {
       await store.close()

@@ -65,7 +65,10 @@ export interface TestServer {
   readonly events: EventHub
   readonly forecastTrigger: ForecastTrigger
   readonly warnings: WarningService
-  /** Not started: tests run `delivery.worker` passes themselves, or call `start()`. */
+  /**
+   * Not started: tests run `delivery.worker` passes themselves, or call `start()`. The command
+   * service wakes it (one pass) when it adds order messages to the outbox.
+   */
   readonly delivery: DeliveryService
   readonly command: CommandService
   readonly logistics: LogisticsService
@@ -137,7 +140,13 @@ export async function testServer(
     env: {},
     log: () => {},
   })
-  const command = createCommandService({ store, clock: appClock, events, log: () => {} })
+  const command = createCommandService({
+    store,
+    clock: appClock,
+    events,
+    log: () => {},
+    wake: () => delivery.wake(),
+  })
   const logistics = createLogisticsService({ store, clock: appClock, events, log: () => {} })
   const warnings = createWarningService(
     {

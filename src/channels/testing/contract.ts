@@ -33,6 +33,8 @@ export function sampleMessage(
   return {
     id: messageIdOf(key),
     idempotencyKey: key,
+    subject: 'warning',
+    notice: null,
     alertId: 'alert-1',
     alertVersion: 1,
     subscriptionId: 'sub-1',

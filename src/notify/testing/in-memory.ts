@@ -42,7 +42,9 @@ export class InMemoryOutbox implements OutboxRepository {
   }
 
   async awaitingAcknowledgment(): Promise<readonly OutboxMessage[]> {
-    return [...this.rows.values()].filter((m) => m.status !== 'pending' && m.escalatedAt === null)
+    return [...this.rows.values()].filter(
+      (m) => m.subject === 'warning' && m.status !== 'pending' && m.escalatedAt === null,
+    )
   }
 
   async find(id: string): Promise<OutboxMessage | undefined> {
@@ -51,8 +53,12 @@ export class InMemoryOutbox implements OutboxRepository {
 
   async forAlert(alertId: string, alertVersion: number): Promise<readonly OutboxMessage[]> {
     return [...this.rows.values()].filter(
-      (m) => m.alertId === alertId && m.alertVersion === alertVersion,
+      (m) => m.subject === 'warning' && m.alertId === alertId && m.alertVersion === alertVersion,
     )
+  }
+
+  async forOrder(orderId: string): Promise<readonly OutboxMessage[]> {
+    return [...this.rows.values()].filter((m) => m.subject === 'order' && m.alertId === orderId)
   }
 
   async update(message: OutboxMessage): Promise<void> {

@@ -78,4 +78,39 @@ describeStores('OutboxRepository', (store) => {
     const ids = (await store().outbox.awaitingAcknowledgment()).map((m) => m.id)
     expect(ids).toEqual(['delivered', 'failed'])
   })
+
+  it('keeps what an order message is about, apart from the messages of warnings', async () => {
+    const order = (id: string, over = {}) =>
+      outboxMessage(id, {
+        subject: 'order',
+        notice: { kind: 'escalation', post: 'county-3', deadline: 'ack' },
+        alertId: 'FR.Z1.1',
+        format: 'plain',
+        ...over,
+      })
+    const issued = order('o-issued', {
+      notice: { kind: 'issued', post: 'county-3', deadline: null },
+      createdAt: ms(T0 - 1),
+      status: 'delivered',
+      deliveredAt: T0,
+    })
+    const failed = order('o-failed', { status: 'failed', lastError: 'HTTP 410' })
+    const warning = outboxMessage('w', { status: 'delivered', deliveredAt: T0 })
+    await store().outbox.add([issued, failed, warning])
+    expect(await store().outbox.find('o-issued')).toEqual(issued)
+    expect(await store().outbox.find('o-failed')).toEqual(failed)
+    expect(await store().outbox.find('w')).toMatchObject({ subject: 'warning', notice: null })
+    // The order shares the warning's id here on purpose: each list keeps to its own subject.
+    expect((await store().outbox.forOrder('FR.Z1.1')).map((m) => m.id)).toEqual([
+      'o-issued',
+      'o-failed',
+    ])
+    expect((await store().outbox.forAlert('FR.Z1.1', 1)).map((m) => m.id)).toEqual(['w'])
+    expect((await store().outbox.awaitingAcknowledgment()).map((m) => m.id)).toEqual(['w'])
+    expect(await store().outbox.forOrder('nope')).toEqual([])
+    // Due like any message.
+    expect((await store().outbox.due(T0, 10)).map((m) => m.id)).toEqual([])
+    await store().outbox.update({ ...failed, status: 'pending', nextAttemptAt: T0 })
+    expect((await store().outbox.due(T0, 10)).map((m) => m.subject)).toEqual(['order'])
+  })
 })

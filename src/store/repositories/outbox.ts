@@ -1,12 +1,20 @@
 /**
- * The outbox: one row per warning version on its way to one contact, written in the same
- * transaction as the decision that sends it. Unique by id and by idempotency key; adding a
- * message whose key (or id) is already there skips it.
+ * The outbox: one row per warning version (or notice of an order) on its way to one contact,
+ * written in the same transaction as the decision that sends it. Unique by id and by
+ * idempotency key; adding a message whose key (or id) is already there skips it.
  */
 import type { Selectable } from 'kysely'
 import type { EpochMs } from '../../core/brand.ts'
 import type { OutboxRepository } from '../../notify/ports.ts'
-import type { ChannelKind, OutboxMessage, OutboxStatus, PayloadFormat } from '../../notify/types.ts'
+import type {
+  ChannelKind,
+  MessageSubject,
+  OrderDeadline,
+  OrderNoticeKind,
+  OutboxMessage,
+  OutboxStatus,
+  PayloadFormat,
+} from '../../notify/types.ts'
 import { rowsPerStatement } from '../dialect.ts'
 import type { OutboxTable } from '../schema.ts'
 import { atomically, type RepositoryContext } from './context.ts'
@@ -14,6 +22,10 @@ import { atomically, type RepositoryContext } from './context.ts'
 const toRow = (m: OutboxMessage): OutboxTable => ({
   id: m.id,
   idempotency_key: m.idempotencyKey,
+  subject: m.subject,
+  notice_kind: m.notice?.kind ?? null,
+  notice_post: m.notice?.post ?? null,
+  notice_deadline: m.notice?.deadline ?? null,
   alert_id: m.alertId,
   alert_version: m.alertVersion,
   subscription_id: m.subscriptionId,
@@ -36,6 +48,15 @@ const toRow = (m: OutboxMessage): OutboxTable => ({
 const fromRow = (r: Selectable<OutboxTable>): OutboxMessage => ({
   id: r.id,
   idempotencyKey: r.idempotency_key,
+  subject: r.subject as MessageSubject,
+  notice:
+    r.notice_kind === null
+      ? null
+      : {
+          kind: r.notice_kind as OrderNoticeKind,
+          post: r.notice_post ?? '',
+          deadline: r.notice_deadline as OrderDeadline | null,
+        },
   alertId: r.alert_id,
   alertVersion: r.alert_version,
   subscriptionId: r.subscription_id,
@@ -55,7 +76,7 @@ const fromRow = (r: Selectable<OutboxTable>): OutboxMessage => ({
   lastError: r.last_error,
 })
 
-const COLUMNS = 19
+const COLUMNS = 23
 
 /** The outbox repository of a store (or of one of its transactions). */
 export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
@@ -109,6 +130,7 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
       const rows = await ctx.db
         .selectFrom('outbox')
         .selectAll()
+        .where('subject', '=', 'warning')
         .where('status', '<>', 'pending')
         .where('escalated_at', 'is', null)
         .orderBy('created_at')
@@ -130,10 +152,23 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
       const rows = await ctx.db
         .selectFrom('outbox')
         .selectAll()
+        .where('subject', '=', 'warning')
         .where('alert_id', '=', alertId)
         .where('alert_version', '=', alertVersion)
         .orderBy('created_at')
         .orderBy('contact_index')
+        .orderBy('id')
+        .execute()
+      return rows.map(fromRow)
+    },
+
+    async forOrder(orderId) {
+      const rows = await ctx.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('subject', '=', 'order')
+        .where('alert_id', '=', orderId)
+        .orderBy('created_at')
         .orderBy('id')
         .execute()
       return rows.map(fromRow)

@@ -146,6 +146,8 @@ export function outboxMessage(id: string, over: Partial<OutboxMessage> = {}): Ou
   return {
     id,
     idempotencyKey: `key-${id}`,
+    subject: 'warning',
+    notice: null,
     alertId: warningId('Z1'),
     alertVersion: 1,
     subscriptionId: 'S1',
