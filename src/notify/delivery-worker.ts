@@ -153,6 +153,9 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       const added: OutboxMessage[] = []
       for (const m of await deps.outbox.awaitingAcknowledgment()) {
         if (m.subject !== 'warning') continue
+        // Still in time: nothing to look up (escalate() would only say "wait").
+        const since = m.deliveredAt ?? m.createdAt
+        if (m.status === 'delivered' && now < since + deps.escalation.ackTimeoutMs) continue
         const [sub, alert, acks] = await Promise.all([
           deps.subscriptions.find(m.subscriptionId),
           deps.alerts.find(m.alertId, m.alertVersion),

@@ -314,12 +314,20 @@ export async function createDeliveryService(deps: DeliveryServiceDeps): Promise<
   let again = false
   let stopped = false
 
+  // Escalation looks at every unacknowledged message: at most every few seconds (deadlines are
+  // minutes), not on every wake-up after a warning.
+  const escalateEveryMs = Math.max(config.pollMs, 5000)
+  let lastEscalation = -Infinity
   const pass = async (): Promise<void> => {
     await subscriptionsChanged()
-    // Deliver until nothing is due, then escalate (which may add due messages).
+    // Deliver until nothing is due, then escalate when it is time (which may add due messages).
     for (let rounds = 0; rounds < 50 && !stopped; rounds++) {
       const sent = await worker.deliverDue(100, config.concurrency)
-      const escalated = await worker.escalateDue()
+      let escalated: readonly unknown[] = []
+      if (Date.now() - lastEscalation >= escalateEveryMs) {
+        lastEscalation = Date.now()
+        escalated = await worker.escalateDue()
+      }
       if (sent.length === 0 && escalated.length === 0) break
     }
   }

@@ -14,16 +14,35 @@ import type { AppDeps } from '../deps.ts'
 import { ApiError } from '../errors.ts'
 import { idSchema } from './schemas.ts'
 
-/** The feed entry of a stored alert: headline and area description read from its CAP document. */
-function feedEntry(a: CapAlertRecord, baseUrl: string): FeedAlert {
+/** Headline and area description of published documents, by identifier and text. */
+const texts = new Map<string, { xml: string; headline: string; areaDesc: string }>()
+const TEXTS_KEPT = 5000
+
+/** The headline and area description of a stored alert, read once from its CAP document. */
+function textsOf(a: CapAlertRecord): { headline: string; areaDesc: string } {
+  const kept = texts.get(a.alertId)
+  if (kept !== undefined && kept.xml === a.xml) return kept
   const doc = readCap(a.xml)
   const info = doc.ok ? doc.value.infos[0] : undefined
+  const t = {
+    xml: a.xml,
+    headline: info?.headline ?? info?.event ?? a.alertId,
+    areaDesc: info?.areas.map((x) => x.areaDesc).join('; ') ?? '',
+  }
+  if (texts.size >= TEXTS_KEPT) texts.delete(texts.keys().next().value!)
+  texts.set(a.alertId, t)
+  return t
+}
+
+/** The feed entry of a stored alert: headline and area description read from its CAP document. */
+function feedEntry(a: CapAlertRecord, baseUrl: string): FeedAlert {
+  const { headline, areaDesc } = textsOf(a)
   return {
     id: `${baseUrl}/cap/alerts/${encodeURIComponent(a.alertId)}.xml`,
     sentMs: a.sent,
     expiresMs: a.expires,
-    headline: info?.headline ?? info?.event ?? a.alertId,
-    areaDesc: info?.areas.map((x) => x.areaDesc).join('; ') ?? '',
+    headline,
+    areaDesc,
     capUrl: `${baseUrl}/cap/alerts/${encodeURIComponent(a.alertId)}.xml`,
     areas: [a.zoneId],
   }
@@ -40,7 +59,10 @@ export function registerCap(app: FastifyInstance, deps: AppDeps): void {
   const feed = async (host: string | undefined, zone: string | undefined): Promise<string> => {
     const now = deps.clock.now() as EpochMs
     const url = base(host)
-    const entries = (await deps.capAlerts.active(now)).map((a) => feedEntry(a, url))
+    // A zone's feed reads only the zone's documents.
+    const entries = (await deps.capAlerts.active(now))
+      .filter((a) => zone === undefined || a.zoneId === zone)
+      .map((a) => feedEntry(a, url))
     const self =
       zone === undefined
         ? `${url}/cap/feed.atom`
