@@ -11,16 +11,14 @@
 import type { EpochMs } from '../core/brand.ts'
 import { assertNever } from '../core/errors.ts'
 import type { UserId } from '../core/ids.ts'
-import type { Issue, Result } from '../core/result.ts'
+import type { Result } from '../core/result.ts'
 import { fail, ok } from '../core/result.ts'
 import type { Movement } from './ledger.ts'
-import type { AreaId, DepotId, DispatchId, ItemId, MovementId } from './types.ts'
+import { checkItemLines } from './types.ts'
+import type { AreaId, DepotId, DispatchId, ItemId, ItemLine, MovementId } from './types.ts'
 
 /** Units of one item on an order. */
-export interface DispatchLine {
-  readonly itemId: ItemId
-  readonly quantity: number
-}
+export type DispatchLine = ItemLine
 
 /** The state of an order. */
 export type DispatchState =
@@ -89,22 +87,6 @@ const NEXT: Readonly<Record<DispatchState, readonly DispatchEvent['kind'][]>> = 
   cancelled: [],
 }
 
-function checkLines(lines: readonly DispatchLine[], key: string, allowZero: boolean): Issue[] {
-  const issues: Issue[] = []
-  const seen = new Set<ItemId>()
-  lines.forEach((l, i) => {
-    if (seen.has(l.itemId))
-      issues.push({ path: [key, i, 'itemId'], message: `${l.itemId} listed twice` })
-    seen.add(l.itemId)
-    if (!(Number.isFinite(l.quantity) && (allowZero ? l.quantity >= 0 : l.quantity > 0)))
-      issues.push({
-        path: [key, i, 'quantity'],
-        message: `must be a finite number ${allowZero ? '≥' : '>'} 0, got ${l.quantity}`,
-      })
-  })
-  return issues
-}
-
 /**
  * Applies one event to an order (`undefined` before its `planned` event), refusing every
  * transition its state does not allow and every malformed quantity.
@@ -123,7 +105,7 @@ export function applyDispatchEvent(
           message: `order ${e.dispatchId} does not exist; only 'planned' can start it`,
         },
       ])
-    const issues = checkLines(e.lines, 'lines', false)
+    const issues = checkItemLines(e.lines, 'lines', false)
     if (e.lines.length === 0)
       issues.push({ path: ['lines'], message: 'an order needs at least one line' })
     if (issues.length > 0) return fail(issues)
@@ -170,7 +152,7 @@ export function applyDispatchEvent(
         return fail([{ path: ['reason'], message: 'a cancellation needs a reason' }])
       return ok({ ...base, state: 'cancelled' })
     case 'delivered': {
-      const issues = checkLines(e.lines, 'lines', true)
+      const issues = checkItemLines(e.lines, 'lines', true)
       const planned = new Map(order.lines.map((l) => [l.itemId, l.quantity]))
       e.lines.forEach((l, i) => {
         const p = planned.get(l.itemId)
@@ -186,7 +168,7 @@ export function applyDispatchEvent(
       return ok({ ...base, state: 'delivered', delivered: e.lines, deliveredAt: e.at })
     }
     case 'acknowledged': {
-      const issues = checkLines(e.received, 'received', true)
+      const issues = checkItemLines(e.received, 'received', true)
       const delivered = new Map((order.delivered ?? []).map((l) => [l.itemId, l.quantity]))
       e.received.forEach((l, i) => {
         if (!delivered.has(l.itemId))

@@ -10,15 +10,13 @@
 import type { EpochMs } from '../core/brand.ts'
 import { assertNever } from '../core/errors.ts'
 import type { UserId } from '../core/ids.ts'
-import type { Issue, Result } from '../core/result.ts'
+import type { Result } from '../core/result.ts'
 import { fail, ok } from '../core/result.ts'
-import type { AreaId, DispatchId, ItemId, PostId, RequestId } from './types.ts'
+import { checkItemLines } from './types.ts'
+import type { AreaId, DispatchId, ItemLine, PostId, RequestId } from './types.ts'
 
-/** Units of one item. */
-export interface RequestLine {
-  readonly itemId: ItemId
-  readonly quantity: number
-}
+/** Units of one item on a request. */
+export type RequestLine = ItemLine
 
 /** The state of a request. */
 export type RequestStatus =
@@ -67,22 +65,6 @@ export interface SupplyRequest {
   readonly submittedAt: EpochMs
 }
 
-function checkLines(lines: readonly RequestLine[], key: string, allowZero: boolean): Issue[] {
-  const issues: Issue[] = []
-  const seen = new Set<ItemId>()
-  lines.forEach((l, i) => {
-    if (seen.has(l.itemId))
-      issues.push({ path: [key, i, 'itemId'], message: `${l.itemId} listed twice` })
-    seen.add(l.itemId)
-    if (!(Number.isFinite(l.quantity) && (allowZero ? l.quantity >= 0 : l.quantity > 0)))
-      issues.push({
-        path: [key, i, 'quantity'],
-        message: `must be a finite number ${allowZero ? '≥' : '>'} 0, got ${l.quantity}`,
-      })
-  })
-  return issues
-}
-
 /**
  * Applies one event to a request (`undefined` before it is submitted), refusing transitions
  * its status does not allow and quantities beyond those requested or approved.
@@ -99,7 +81,7 @@ export function applyRequestEvent(
           message: `request ${e.requestId} does not exist; it must be submitted first`,
         },
       ])
-    const issues = checkLines(e.lines, 'lines', false)
+    const issues = checkItemLines(e.lines, 'lines', false)
     if (e.lines.length === 0)
       issues.push({ path: ['lines'], message: 'a request needs at least one line' })
     if (issues.length > 0) return fail(issues)
@@ -136,7 +118,7 @@ export function applyRequestEvent(
       return ok({ ...next, status: 'refused' })
     case 'decided': {
       if (req.status !== 'submitted') return wrong()
-      const issues = checkLines(e.approved, 'approved', true)
+      const issues = checkItemLines(e.approved, 'approved', true)
       const requested = new Map(req.lines.map((l) => [l.itemId, l.quantity]))
       const listed = new Set(e.approved.map((l) => l.itemId))
       e.approved.forEach((l, i) => {
@@ -163,7 +145,7 @@ export function applyRequestEvent(
     }
     case 'fulfilled': {
       if (req.status !== 'approved' && req.status !== 'partially-approved') return wrong()
-      const issues = checkLines(e.sent, 'sent', true)
+      const issues = checkItemLines(e.sent, 'sent', true)
       const approved = new Map((req.approved ?? []).map((l) => [l.itemId, l.quantity]))
       e.sent.forEach((l, i) => {
         const q = approved.get(l.itemId)

@@ -7,6 +7,7 @@
  * domains do not import each other.
  */
 import type { Brand } from '../core/brand.ts'
+import type { Issue } from '../core/result.ts'
 
 /** A depot (warehouse) holding stock, e.g. `depot-north`. */
 export type DepotId = Brand<string, 'DepotId'>
@@ -96,3 +97,36 @@ export const DEFAULT_CATALOGUE: readonly Item[] = [
   item('medical-kit', 'First-aid kit', 'kit', 0.01, 'health'),
   item('blanket', 'Blanket', 'each', 0.01, 'non-food'),
 ]
+
+/** Units of one item: a line of a dispatch, a request, an approval or a receipt. */
+export interface ItemLine {
+  readonly itemId: ItemId
+  /** In the item's unit. */
+  readonly quantity: number
+}
+
+/**
+ * Checks the lines of an event: each item once, each quantity finite and positive (or zero
+ * when `allowZero`, for what was approved, sent or counted on arrival).
+ *
+ * @param key the event field the lines are in, first element of every issue's path
+ */
+export function checkItemLines(
+  lines: readonly ItemLine[],
+  key: string,
+  allowZero: boolean,
+): Issue[] {
+  const issues: Issue[] = []
+  const seen = new Set<ItemId>()
+  lines.forEach((l, i) => {
+    if (seen.has(l.itemId))
+      issues.push({ path: [key, i, 'itemId'], message: `${l.itemId} listed twice` })
+    seen.add(l.itemId)
+    if (!(Number.isFinite(l.quantity) && (allowZero ? l.quantity >= 0 : l.quantity > 0)))
+      issues.push({
+        path: [key, i, 'quantity'],
+        message: `must be a finite number ${allowZero ? '≥' : '>'} 0, got ${l.quantity}`,
+      })
+  })
+  return issues
+}

@@ -80,12 +80,22 @@ export interface WarningService {
   stop(): Promise<void>
 }
 
-/** The zones a server principal covers: all with `*`, else those whose id or a basin is listed. */
+/**
+ * Whether a server principal's areas cover `area`: all with `*`; else an area listed by its id,
+ * or a warning zone one of whose basins is listed.
+ */
+export function coversArea(p: Principal, area: string, zones: readonly WarningZone[]): boolean {
+  return (
+    p.areas.includes('*') ||
+    p.areas.includes(area) ||
+    zones.some((z) => z.id === area && z.basinIds.some((b) => p.areas.includes(b)))
+  )
+}
+
+/** The zones a server principal covers (see {@link coversArea}): `['*']` for all. */
 export function zonesCovered(p: Principal, zones: readonly WarningZone[]): WarningZoneId[] | ['*'] {
   if (p.areas.includes('*')) return ['*']
-  return zones
-    .filter((z) => p.areas.includes(z.id) || z.basinIds.some((b) => p.areas.includes(b)))
-    .map((z) => z.id)
+  return zones.filter((z) => coversArea(p, z.id, zones)).map((z) => z.id)
 }
 
 /**

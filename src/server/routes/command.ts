@@ -44,13 +44,12 @@ import { authorize, type Principal } from '../auth.ts'
 import { visiblePosts } from '../command-service.ts'
 import type { AppDeps } from '../deps.ts'
 import { ApiError } from '../errors.ts'
-import { idSchema, isoTime } from './schemas.ts'
+import { idSchema, isoTime, iso } from './schemas.ts'
 
 const PREFIX = '/api/v1/command'
 const TAGS = ['command']
 const SECURITY = [{ bearer: [] }]
 
-const iso = (ms: number): string => new Date(ms).toISOString()
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
 const time = z.iso.datetime({ offset: true }).describe('ISO 8601 time with an offset')
 const epoch = (s: string): EpochMs => Date.parse(s) as EpochMs

@@ -16,10 +16,8 @@ import type { AlertId } from '../../warn/types.ts'
 import { authorize, ROLES, type Principal } from '../auth.ts'
 import type { AppDeps } from '../deps.ts'
 import { ApiError } from '../errors.ts'
-import { zonesCovered } from '../warnings.ts'
-import { idSchema } from './schemas.ts'
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
+import { coversArea } from '../warnings.ts'
+import { idSchema, iso } from './schemas.ts'
 
 const messageOut = z.object({
   id: z.string(),
@@ -78,8 +76,7 @@ function coveringZone(
   zone: string,
 ): Principal {
   const p = authorize(req, deps.grants, role)
-  const zones = zonesCovered(p, deps.warnings.setup.zones)
-  if (zones[0] !== '*' && !(zones as string[]).includes(zone))
+  if (!coversArea(p, zone, deps.warnings.setup.zones))
     throw new ApiError(403, 'forbidden', `${p.user} has no rights in zone ${zone}`)
   return p
 }

@@ -14,9 +14,7 @@ import type { PetSite } from '../../observe/pet-oudin.ts'
 import { authorize } from '../auth.ts'
 import type { AppDeps } from '../deps.ts'
 import { ApiError } from '../errors.ts'
-import { idSchema } from './schemas.ts'
-
-const iso = (t: number): string => new Date(t).toISOString()
+import { idSchema, iso } from './schemas.ts'
 
 const runSchema = z.object({
   id: z.string(),

@@ -13,6 +13,7 @@
  * Conflicts: 409 with the record as it is now in `current`; refusals: 422 with every problem
  * and its path in `error.details`.
  */
+import { coversArea } from '../warnings.ts'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -35,10 +36,9 @@ import type {
 import { authorize, type Role } from '../auth.ts'
 import type { AppDeps } from '../deps.ts'
 import { type Actor, type MovementInput, StaleVersionError } from '../logistics-service.ts'
-import { idSchema, isoTime } from './schemas.ts'
+import { idSchema, isoTime, iso } from './schemas.ts'
 
 const TAGS = ['logistics']
-const iso = (ms: number): string => new Date(ms).toISOString()
 
 // --- wire formats -----------------------------------------------------------------------------
 
@@ -389,13 +389,9 @@ export function registerLogistics(app: FastifyInstance, deps: AppDeps): void {
 
   const actorOf = (req: FastifyRequest, role: Role = 'duty-officer'): Actor => {
     const p = authorize(req, deps.grants, role)
-    const { zones } = deps.warnings.setup
     return {
       user: p.user as UserId,
-      covers: (area) =>
-        p.areas.includes('*') ||
-        p.areas.includes(area) ||
-        zones.some((z) => z.id === area && z.basinIds.some((b) => p.areas.includes(b))),
+      covers: (area) => coversArea(p, area, deps.warnings.setup.zones),
     }
   }
   const reader = (req: FastifyRequest): void => {

@@ -13,9 +13,8 @@ import {
   observationOutSchema,
   seriesSchema,
   stationSchema,
+  iso,
 } from './schemas.ts'
-
-const iso = (t: number): string => new Date(t).toISOString()
 
 /** A basin as sent: plain arrays. */
 const basinOut = (b: Basin): z.infer<typeof basinSchema> => ({

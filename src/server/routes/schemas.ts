@@ -87,3 +87,10 @@ export const thresholdSchema = z.object({
   reason: z.string(),
   setAt: isoTime,
 })
+
+/** An epoch-ms time as ISO 8601 in UTC, as every response writes it (null stays null). */
+export function iso(ms: number): string
+export function iso(ms: number | null): string | null
+export function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString()
+}

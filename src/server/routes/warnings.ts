@@ -19,10 +19,8 @@ import type { WarningZone } from '../../warn/types.ts'
 import { authorize, principalOf, type Principal, type Role } from '../auth.ts'
 import type { AppDeps } from '../deps.ts'
 import { ApiError } from '../errors.ts'
-import { warnPrincipal } from '../warnings.ts'
-import { idSchema } from './schemas.ts'
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
+import { coversArea, warnPrincipal } from '../warnings.ts'
+import { idSchema, iso } from './schemas.ts'
 
 const reasonsOut = z
   .array(z.string())
@@ -157,7 +155,7 @@ function principalFor(
   zone: WarningZone,
 ): Principal {
   const p = authorize(req, deps.grants, role)
-  if (!mayActIn(warnPrincipal(p, deps.warnings.setup.zones), ['observer'], zone.id))
+  if (!coversArea(p, zone.id, deps.warnings.setup.zones))
     throw new ApiError(403, 'forbidden', `${p.user} has no rights in zone ${zone.id}`)
   return p
 }
