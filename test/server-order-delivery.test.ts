@@ -82,13 +82,18 @@ describe.each(SERVER_TARGETS)('orders through the delivery channels on $name', (
   }
   const req = (method: 'GET' | 'POST' | 'PUT', url: string, token: string, payload?: object) =>
     s.app.inject({ method, url, headers: auth(token), ...(payload ? { payload } : {}) })
-  const subscribe = async (id: string, recipient: string, hooks: [HttpPeer, string][]) => {
+  const subscribe = async (
+    id: string,
+    recipient: string,
+    hooks: [HttpPeer, string][],
+    language = 'en',
+  ) => {
     const r = await req('PUT', `/api/v1/subscriptions/${id}`, TOKENS.admin, {
       recipient,
       contacts: hooks.map(([p, secret]) => ({
         channel: 'webhook',
         address: p.url,
-        language: 'en',
+        language,
         format: 'cap',
         secret,
       })),
@@ -129,7 +134,8 @@ describe.each(SERVER_TARGETS)('orders through the delivery channels on $name', (
       [c2, SECRETS.c2],
       [c2b, SECRETS.c2b],
     ])
-    await subscribe('province', `post:${PROV}`, [[prov, SECRETS.prov]])
+    // The province reads Korean: its notice is written in Korean.
+    await subscribe('province', `post:${PROV}`, [[prov, SECRETS.prov]], 'ko')
     await subscribe('room', 'duty-room', [[room, SECRETS.room]])
 
     const issuedAt = s.now
@@ -227,8 +233,13 @@ describe.each(SERVER_TARGETS)('orders through the delivery channels on $name', (
       recipient: `post:${PROV}`,
       alert: { notice: 'escalation', deadlineMissed: 'ack', post: C2, status: 'issued' },
     })
-    expect(notice.subject).toContain(`${C2} missed the acknowledgment deadline of order hq.o1`)
-    expect(notice.text).toContain(`${PROV}: ${C2}, below you, has not answered in time`)
+    expect(notice.language).toBe('ko')
+    expect(notice.subject).toBe(
+      `상급 보고: ${C2}이(가) 지시 hq.o1의 접수 확인 기한을 넘김: Raise the levee at the bridge`,
+    )
+    expect(notice.text).toContain(`${PROV}: 하급 기관 ${C2}이(가) 접수 확인 기한 내에 응답하지`)
+    expect(notice.text).toContain('조치 사항:\n1. bring sandbags\n2. close the road')
+    expect(notice.text).toContain(`GET http://freshet.test/api/v1/command/orders/hq.o1/posts/${C2}`)
 
     const all = await s.store.outbox.forOrder('hq.o1')
     expect(all).toHaveLength(4)

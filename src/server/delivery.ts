@@ -22,9 +22,9 @@ import { ackToken } from '../notify/ack.ts'
 import { createDeliveryWorker, type DeliveryWorker } from '../notify/delivery-worker.ts'
 import type { ChannelPort, ContentRenderer, RenderedContent, Signer } from '../notify/ports.ts'
 import { postOfRecipient } from '../notify/order-messages.ts'
+import { orderTextsFor, type OrderTextContext } from './order-texts.ts'
 import type {
   ChannelKind,
-  OrderDeadline,
   OrderNotice,
   OutboxMessage,
   Subscription,
@@ -78,15 +78,11 @@ function secretFromEnv(env: NodeJS.ProcessEnv, name: string | undefined): string
   return v
 }
 
-const DEADLINE_WORDS: Readonly<Record<OrderDeadline, { missed: string; ask: string }>> = {
-  ack: { missed: 'acknowledgment', ask: 'acknowledge it' },
-  completion: { missed: 'completion', ask: 'report its completion' },
-}
-
 /**
  * The content of an order message: the order (title, actions, deadlines), the state of the post
- * it is about, and what is asked, with the API call that answers it. No CAP; no
- * acknowledgment link (an order is answered through the command API).
+ * it is about, and what is asked, with the API call that answers it, in the contact's language
+ * (src/server/order-texts.ts). No CAP; no acknowledgment link (an order is answered through the
+ * command API).
  */
 function orderContent(
   order: Order,
@@ -100,52 +96,46 @@ function orderContent(
   const orderUrl = `${baseUrl}/api/v1/command/orders/${encodeURIComponent(order.id)}`
   const recordUrl = `${orderUrl}/posts/${encodeURIComponent(post)}`
   const respondUrl = `${recordUrl}/responses`
-  const missed = notice.deadline === null ? null : DEADLINE_WORDS[notice.deadline]
   const superior = postOfRecipient(m.recipient) ?? m.recipient
+  const texts = orderTextsFor(m.language)
+  const c: OrderTextContext = {
+    orderId: order.id,
+    title: order.title,
+    issuerPost: order.issuerPost,
+    issuedAt: iso(order.issuedAt),
+    ackDeadline: iso(order.ackDeadline),
+    completionDeadline: iso(order.completionDeadline),
+    references: order.references,
+    post,
+    status: rec.status,
+    recordUrl,
+    respondUrl,
+  }
   let subject: string
-  let asked: string[]
+  let asked: readonly string[]
   switch (notice.kind) {
     case 'issued':
     case 'reminder':
       subject =
-        missed === null
-          ? `Order ${order.id}: ${order.title}`
-          : `Reminder, ${missed.missed} overdue: order ${order.id}: ${order.title}`
+        notice.deadline === null
+          ? texts.subjectIssued(c)
+          : texts.subjectReminder(c, notice.deadline)
       asked = [
-        missed === null
-          ? `${post}: acknowledge this order by ${iso(order.ackDeadline)} and report its completion by ${iso(order.completionDeadline)}.`
-          : `${post}: the ${missed.missed} deadline has passed; ${missed.ask} now.`,
-        `Answer (a commander or duty officer of ${post}): POST ${respondUrl}`,
-        `  with {"kind": "received" | "accepted" | "unable" (with "reason") | "completed" (with "report"), "version": ${rec.version}}`,
-        `  (the version of the record at ${recordUrl}; read it again if the answer is refused with 409).`,
+        notice.deadline === null ? texts.askIssued(c) : texts.askReminder(c, notice.deadline),
+        ...texts.howToAnswer(c, rec.version),
       ]
       break
-    case 'escalation': {
-      const deadline = missed === null ? 'a' : `the ${missed.missed}`
-      subject = `Escalation: ${post} missed ${deadline} deadline of order ${order.id}: ${order.title}`
-      asked = [
-        `${superior}: ${post}, below you, has not answered in time (${deadline} deadline).`,
-        `Follow it up. Its record: GET ${recordUrl}; it answers with POST ${respondUrl}.`,
-        `Escalations told to you: GET ${orderUrl}/escalations?superior=${encodeURIComponent(superior)}`,
-      ]
+    case 'escalation':
+      subject = texts.subjectEscalation(c, notice.deadline)
+      asked = texts.escalation(
+        c,
+        notice.deadline,
+        superior,
+        `${orderUrl}/escalations?superior=${encodeURIComponent(superior)}`,
+      )
       break
-    }
   }
-  const lines = [
-    subject,
-    '',
-    `Order ${order.id} from ${order.issuerPost}, issued ${iso(order.issuedAt)}: ${order.title}`,
-    ...(order.references === null ? [] : [`It corrects order ${order.references}.`]),
-    '',
-    'Actions:',
-    ...order.actions.map((a, i) => `${i + 1}. ${a}`),
-    '',
-    `Acknowledge by: ${iso(order.ackDeadline)}`,
-    `Complete by: ${iso(order.completionDeadline)}`,
-    `Status of ${post}: ${rec.status}`,
-    '',
-    ...asked,
-  ]
+  const lines = [subject, '', ...texts.body(c, order.actions), '', ...asked]
   return {
     subject,
     text: lines.join('\n'),
