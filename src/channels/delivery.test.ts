@@ -107,14 +107,15 @@ describe('delivery worker over real peers', () => {
       timeoutMs: 2_000,
     })
     clock = new ManualClock(T0)
-    outbox = new InMemoryOutbox()
+    const acks = new InMemoryAcknowledgments()
+    outbox = new InMemoryOutbox(acks)
     log = new InMemoryDeliveryLog()
     worker = createDeliveryWorker({
       clock,
       rng: seededRng(2024),
       outbox,
       log,
-      acks: new InMemoryAcknowledgments(),
+      acks,
       subscriptions: new InMemorySubscriptions(subscriptions()),
       alerts: new InMemoryAlerts([alert]),
       renderer,

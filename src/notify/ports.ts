@@ -69,8 +69,9 @@ export interface OutboxRepository {
   /** Pending messages with `nextAttemptAt <= now`, oldest due first, at most `limit`. */
   due(now: EpochMs, limit: number): Promise<readonly OutboxMessage[]>
   /**
-   * Delivered or failed warning messages not yet escalated (the candidates for escalation);
-   * order messages are not among them.
+   * Delivered or failed warning messages neither escalated nor acknowledged (an
+   * acknowledgment of the same warning version by the same recipient): the candidates for
+   * escalation. Order messages are not among them.
    */
   awaitingAcknowledgment(): Promise<readonly OutboxMessage[]>
   find(id: string): Promise<OutboxMessage | undefined>

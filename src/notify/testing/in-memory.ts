@@ -18,9 +18,16 @@ import type {
   Subscription,
 } from '../types.ts'
 
-/** An outbox in a Map, unique by id and by idempotency key. */
+/**
+ * An outbox in a Map, unique by id and by idempotency key; `acks` (when given) are the
+ * acknowledgments that take a message out of the escalation candidates.
+ */
 export class InMemoryOutbox implements OutboxRepository {
   readonly rows = new Map<string, OutboxMessage>()
+  private readonly acks: { readonly acks: readonly Acknowledgment[] } | undefined
+  constructor(acks?: { readonly acks: readonly Acknowledgment[] }) {
+    this.acks = acks
+  }
 
   async add(messages: readonly OutboxMessage[]): Promise<readonly OutboxMessage[]> {
     const keys = new Set([...this.rows.values()].map((m) => m.idempotencyKey))
@@ -42,8 +49,16 @@ export class InMemoryOutbox implements OutboxRepository {
   }
 
   async awaitingAcknowledgment(): Promise<readonly OutboxMessage[]> {
+    const acked = (m: OutboxMessage): boolean =>
+      this.acks?.acks.some(
+        (a) =>
+          a.recipient === m.recipient &&
+          a.alertId === m.alertId &&
+          a.alertVersion === m.alertVersion,
+      ) ?? false
     return [...this.rows.values()].filter(
-      (m) => m.subject === 'warning' && m.status !== 'pending' && m.escalatedAt === null,
+      (m) =>
+        m.subject === 'warning' && m.status !== 'pending' && m.escalatedAt === null && !acked(m),
     )
   }
 

@@ -72,11 +72,31 @@ describeStores('OutboxRepository', (store) => {
     await store().outbox.add([
       outboxMessage('pending'),
       outboxMessage('delivered', { status: 'delivered', deliveredAt: T0 }),
-      outboxMessage('failed', { status: 'failed', lastError: 'HTTP 410' }),
+      outboxMessage('failed', {
+        status: 'failed',
+        lastError: 'HTTP 410',
+        recipient: 'another-recipient',
+      }),
       outboxMessage('escalated', { status: 'failed', escalatedAt: ms(T0 + HOUR) }),
     ])
-    const ids = (await store().outbox.awaitingAcknowledgment()).map((m) => m.id)
-    expect(ids).toEqual(['delivered', 'failed'])
+    const ids = async () => (await store().outbox.awaitingAcknowledgment()).map((m) => m.id)
+    expect(await ids()).toEqual(['delivered', 'failed'])
+    // An acknowledgment by the recipient settles it; one by someone else or of another version
+    // does not.
+    const delivered = (await store().outbox.find('delivered'))!
+    const ack = {
+      messageId: delivered.id,
+      alertId: delivered.alertId,
+      alertVersion: delivered.alertVersion,
+      recipient: delivered.recipient,
+      at: ms(T0 + HOUR),
+      via: 'api' as const,
+    }
+    await store().acknowledgments.record({ ...ack, recipient: 'someone-else' })
+    await store().acknowledgments.record({ ...ack, alertVersion: delivered.alertVersion + 1 })
+    expect(await ids()).toEqual(['delivered', 'failed'])
+    await store().acknowledgments.record(ack)
+    expect(await ids()).toEqual(['failed'])
   })
 
   it('keeps what an order message is about, apart from the messages of warnings', async () => {

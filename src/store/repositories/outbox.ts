@@ -133,6 +133,17 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
         .where('subject', '=', 'warning')
         .where('status', '<>', 'pending')
         .where('escalated_at', 'is', null)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('acknowledgments as a')
+                .select('a.message_id')
+                .whereRef('a.alert_id', '=', 'outbox.alert_id')
+                .whereRef('a.alert_version', '=', 'outbox.alert_version')
+                .whereRef('a.recipient', '=', 'outbox.recipient'),
+            ),
+          ),
+        )
         .orderBy('created_at')
         .orderBy('id')
         .execute()
