@@ -1,6 +1,6 @@
 /**
- * Command over HTTP, end to end: a four-level hierarchy of 3,201 posts, incidents opened by an
- * observed warning, an order from headquarters to 3,200 posts answered by 90 % of them, the
+ * Command over HTTP, end to end: a four-level hierarchy of 3,201 posts, incidents opened by a
+ * forecast warning, an order from headquarters to 3,200 posts answered by 90 % of them, the
  * silent rest escalated to their superiors; 50 concurrent writers on orders; who may order and
  * read what; and the audit chain behind all of it.
  */
@@ -18,7 +18,8 @@ import {
   TOKENS,
   addTestThresholds,
   auth,
-  observe,
+  forecastRain,
+  prepareForecasts,
   testServer,
   type TestServer,
 } from './support/server.ts'
@@ -139,7 +140,7 @@ describe.each(SERVER_TARGETS)('command over HTTP on $name', (target) => {
     }
   }
 
-  it('runs the scenario: a warning opens incidents, HQ orders 3,200 posts, 90 % answer, the silent are escalated', async () => {
+  it('runs the scenario: a forecast warning opens incidents, HQ orders 3,200 posts, 90 % answer, the silent are escalated', async () => {
     // A four-level hierarchy: 1 HQ, 8 basins, 31 provinces, 3,161 counties under a province
     // and a basin. Some counties cover the warning zones.
     const g: GeneratedHierarchy = generateHierarchy({ countyCount: 3161, seed: 11 })
@@ -174,9 +175,40 @@ describe.each(SERVER_TARGETS)('command over HTTP on $name', (target) => {
       })),
     ])
 
-    // An observed emergency in seine opens an incident (level I) at every post whose
-    // jurisdiction covers seine: those counties, their provinces and basins, and HQ.
-    await observe(s, 'seine', 312.5, 1)
+    // A forecast emergency in seine: the basin is set up through the API (forcing series, an
+    // outlet discharge series with Q2–Q50, GR4J), then an ensemble weather forecast arrives
+    // whose wet members put the outlet above Q50 within 48 h in 3 of 4 members. The forecast
+    // cycle it starts drafts an emergency on the forecast rule; it waits for a duty officer
+    // (two-person rule), and nothing has happened yet in command.
+    await prepareForecasts(s, 'seine')
+    const run = await forecastRain(s, 'seine', [
+      [220, 60, 0],
+      [200, 50, 0],
+      [190, 45, 0],
+      [5, 0, 0],
+    ])
+    expect(run).toMatchObject({ status: 'complete' })
+    const forecast = (await req('GET', '/api/v1/basins/seine/forecast', TOKENS.observer)).json<{
+      exceedance: { threshold: string; probability: number[] }[]
+    }>()
+    const q50 = forecast.exceedance.find((e) => e.threshold === 'seine:outlet:Q50:manual')!
+    expect(Math.max(...q50.probability.slice(0, 2))).toBeGreaterThanOrEqual(0.75)
+    interface ZoneView {
+      active: { warningId: string; level: string; basis: string; reasons: string[] } | null
+      pending: { version: number; level: string; basis: string; reasons: string[] } | null
+    }
+    const drafted = (await req('GET', '/api/v1/warnings/seine', TOKENS.observer)).json<ZoneView>()
+    expect(drafted.active).toBeNull()
+    expect(drafted.pending).toMatchObject({ level: 'emergency', basis: 'forecast' })
+    expect((await req('GET', '/api/v1/command/incidents', TOKENS.admin)).json()).toEqual([])
+    // Approved, it is issued and opens an incident (level I) at every post whose jurisdiction
+    // covers seine: those counties, their provinces and basins, and HQ.
+    const approved = await req(
+      'POST',
+      `/api/v1/warnings/seine/drafts/${drafted.pending!.version}/approve`,
+      TOKENS.dutyOfficer,
+    )
+    expect(approved.statusCode, approved.body).toBe(200)
     await s.command.idle()
     const expected = new Set<string>([HQ])
     for (const c of seineCounties) {
@@ -189,15 +221,21 @@ describe.each(SERVER_TARGETS)('command over HTTP on $name', (target) => {
     >()
     expect(new Set(incidents.map((i) => i.post))).toEqual(expected)
     expect(incidents).toHaveLength(expected.size)
-    const zone = (await req('GET', '/api/v1/warnings/seine', TOKENS.observer)).json<{
-      active: { warningId: string; level: string }
-    }>()
-    expect(zone.active.level).toBe('emergency')
+    const zone = (await req('GET', '/api/v1/warnings/seine', TOKENS.observer)).json<ZoneView>()
+    // The warning rests on the forecast rule alone: this run's P(> Q50) within 0–48 h.
+    expect(zone.active).toMatchObject({ level: 'emergency', basis: 'forecast' })
+    expect(zone.active!.reasons).toHaveLength(1)
+    const reason = zone.active!.reasons[0]!
+    expect(reason.startsWith(`emergency: run ${run.id} (issued `), reason).toBe(true)
+    expect(reason).toContain('basin seine: P(> Q50 = 250) = 0.75 ≥ 0.50')
+    expect(reason).toContain('(window 0–48 h)')
+    expect(zone.active!.reasons.join(' ')).not.toMatch(/observed/)
+    expect(await s.store.observations.count('seine:discharge' as never)).toBe(0)
     for (const i of incidents) {
       expect(i).toMatchObject({ level: 'I', status: 'open', version: 1 })
       expect(i.source).toEqual({
         kind: 'warning',
-        warningId: zone.active.warningId,
+        warningId: zone.active!.warningId,
         zoneId: 'seine',
       })
       expect(i.log.map((e) => [e.kind, e.by])).toEqual([['opened', 'system:command']])

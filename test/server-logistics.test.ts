@@ -257,8 +257,16 @@ describe.each(SERVER_TARGETS)('logistics over HTTP on $name', (target) => {
     expect(ledger.total).toBe(50)
     expect(ledger.movements.reduce((t, m) => t + m.quantity!, 0)).toBe(expected)
     expect(new Set(ledger.movements.map((m) => m.quantity)).size).toBe(50)
-    // One audit entry per stored movement; refused ones left none.
-    expect((await auditCount()) - before).toBe(50)
+    // One audit entry per stored movement, and one per write refused for a stale version.
+    expect((await auditCount()) - before).toBe(50 + conflicts)
+    const entries = await s.store.commandAudit.page(before, 100_000)
+    expect(entries.filter((e) => e.kind === 'logistics.movement.receipt')).toHaveLength(50)
+    const refusals = entries.filter((e) => e.kind === 'logistics.refused')
+    expect(refusals).toHaveLength(conflicts)
+    for (const e of refusals) {
+      expect(e.subject).toBe('north')
+      expect(JSON.parse(e.payloadJson)).toMatchObject({ action: 'move', status: 409 })
+    }
   })
 
   it('computes targets from exposure × norms and reports shortfalls', async () => {
@@ -618,9 +626,22 @@ describe.each(SERVER_TARGETS)('logistics over HTTP on $name', (target) => {
         areas: [{ areaId: 'seine', name: 'Seine', lat: 0, lon: 0, population: 10 }],
       }),
     )
-    // A refused movement leaves no entry.
+    // Refused writes store nothing but their refusal: a stale version (409), a step the
+    // ledger does not allow (422: over the depot's capacity), an area not covered (403).
     await step(() => receipt('north', 'crate', 2, 0))
-    expect(counts).toEqual([0, 1, 2, 3, 4, 5, 5])
+    await step(() => receipt('north', 'crate', 1e6, 1))
+    await step(() =>
+      send('PUT', `${P}/depots/north`, TOKENS.aubeDuty, {
+        name: 'North',
+        lat: 0,
+        lon: 0,
+        capacityM3: 10,
+        areaId: 'seine',
+        expectedVersion: 0,
+      }),
+    )
+    expect(counts).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8])
+    expect((await line('north', 'crate')).quantity).toBe(2)
     const entries = await s.store.commandAudit.page(0, 100)
     expect(entries.map((e) => e.kind)).toEqual([
       'logistics.catalogue.updated',
@@ -628,9 +649,33 @@ describe.each(SERVER_TARGETS)('logistics over HTTP on $name', (target) => {
       'logistics.movement.receipt',
       'logistics.shelter.created',
       'logistics.exposure.updated',
+      'logistics.refused',
+      'logistics.refused',
+      'logistics.refused',
     ])
-    expect(entries.map((e) => e.actor)).toEqual(['ada', 'dora', 'dora', 'dora', 'dora'])
-    expect(verifyChain(entries)).toMatchObject({ ok: true, count: 5 })
+    expect(entries.map((e) => e.actor)).toEqual([
+      'ada',
+      'dora',
+      'dora',
+      'dora',
+      'dora',
+      'dora',
+      'dora',
+      'ali',
+    ])
+    const refusals = entries.slice(5).map((e) => ({
+      subject: e.subject,
+      ...(JSON.parse(e.payloadJson) as { action: string; status: number; why: string[] }),
+    }))
+    expect(refusals.map((r) => [r.subject, r.action, r.status])).toEqual([
+      ['north', 'move', 409],
+      ['north', 'move', 422],
+      ['north', 'putDepot', 403],
+    ])
+    expect(refusals[0]!.why).toEqual(['expectedVersion: stock north/crate is at version 1, not 0'])
+    expect(refusals[1]!.why.join(' ')).toMatch(/capacity/)
+    expect(refusals[2]!.why).toEqual(['ali has no rights in area seine'])
+    expect(verifyChain(entries)).toMatchObject({ ok: true, count: 8 })
   })
 
   it('allocates to zones under active warnings, their exposure × the affected share', async () => {

@@ -167,6 +167,11 @@ export interface PlanOptions {
    * time taken, never the optimum.
    */
   readonly warmStart?: boolean
+  /**
+   * Called after each block of items is solved (one item, or all items when depots share an
+   * outflow capacity), with the blocks done, the number of blocks and the block's label.
+   */
+  readonly onSolved?: (done: number, total: number, label: string) => void
 }
 
 /** The default reach: the 8 nearest depots of each area. */
@@ -490,6 +495,7 @@ export async function planAllocation(
   const reuse = options.warmStart !== false
   let warm: LpBasis | undefined
   let warmEquity: LpBasis | undefined
+  let blocksDone = 0
   for (const block of blocks) {
     const blockData = block.map((i) => data[i]!)
     const label = coupled ? 'all items' : input.items[block[0]!]!.id
@@ -520,6 +526,7 @@ export async function planAllocation(
     block.forEach((i, t) =>
       x.set(s.colValue.subarray(t * L.colsPerItem, (t + 1) * L.colsPerItem), i * L.colsPerItem),
     )
+    options.onSolved?.(++blocksDone, blocks.length, label)
   }
 
   const plan = readPlan(input, net, L, data, x, equity, {

@@ -8,6 +8,7 @@ import {
   balances,
   emptyLedger,
   expectedVersions,
+  legsOf,
   stockKey,
   stockOf,
   totalsByItem,
@@ -262,6 +263,10 @@ function memoryLedger(context: LedgerContext): LedgerRepository {
       state = r.value
     },
     movements: () => Promise.resolve([...stored]),
+    depotMovements(depotId, after, limit) {
+      const all = stored.filter((m) => legsOf(m).some((l) => l.depotId === depotId))
+      return Promise.resolve({ movements: all.slice(after, after + limit), total: all.length })
+    },
     state: () => Promise.resolve(state),
   }
 }

@@ -68,6 +68,16 @@ export interface LedgerRepository {
   append(movement: Movement, expected: ExpectedVersions): Promise<void>
   /** Every movement, in the order appended. */
   movements(): Promise<Movement[]>
+  /**
+   * One page of the movements that touched a depot's stock (either end of a transfer), in the
+   * order appended: at most `limit` after skipping the first `after`, with how many there are
+   * in all.
+   */
+  depotMovements(
+    depotId: DepotId,
+    after: number,
+    limit: number,
+  ): Promise<{ movements: Movement[]; total: number }>
   /** The current state (the same as `balances(await movements())`), with its versions. */
   state(): Promise<LedgerState>
 }

@@ -348,3 +348,42 @@ export function noWarnings(web: string): WarningSetup {
     utcOffsetMinutes: 0,
   }
 }
+
+/** A subscription of the warning service to completed forecast cycles. */
+export interface ForecastWarnings {
+  /** Resolves when every evaluation started by a forecast so far has finished. */
+  idle(): Promise<void>
+  /** Stops listening (evaluations already started still finish). */
+  stop(): void
+}
+
+/**
+ * Evaluates every zone after each forecast cycle announced on `events` (a `forecast` event),
+ * one cycle after the other: how a forecast becomes a warning on a running server. A failed
+ * evaluation is logged and never stops the next.
+ */
+export function warnOnForecasts(
+  events: EventHub,
+  warnings: Pick<WarningService, 'forecastIssued'>,
+  log: (msg: string) => void,
+): ForecastWarnings {
+  let chain: Promise<void> = Promise.resolve()
+  const unsubscribe = events.subscribe((e) => {
+    if (e.kind !== 'forecast') return
+    chain = chain.then(() =>
+      warnings
+        .forecastIssued(e.runId as ForecastRunId)
+        .catch((err: unknown) => log(`warnings after forecast ${e.runId}: ${String(err)}`)),
+    )
+  })
+  return {
+    async idle() {
+      let seen: Promise<void>
+      do {
+        seen = chain
+        await seen
+      } while (seen !== chain)
+    },
+    stop: unsubscribe,
+  }
+}

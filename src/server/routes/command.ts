@@ -44,7 +44,7 @@ import { authorize, type Principal } from '../auth.ts'
 import { visiblePosts } from '../command-service.ts'
 import type { AppDeps } from '../deps.ts'
 import { ApiError } from '../errors.ts'
-import { idSchema, isoTime, iso } from './schemas.ts'
+import { idSchema, isoTime, iso, postSchema, toPost } from './schemas.ts'
 
 const PREFIX = '/api/v1/command'
 const TAGS = ['command']
@@ -53,17 +53,6 @@ const SECURITY = [{ bearer: [] }]
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
 const time = z.iso.datetime({ offset: true }).describe('ISO 8601 time with an offset')
 const epoch = (s: string): EpochMs => Date.parse(s) as EpochMs
-
-const postSchema = z.object({
-  id: idSchema,
-  name: z.string(),
-  level: z.enum(POST_LEVELS),
-  parents: z.array(idSchema).default([]).describe('direct superiors, each of a higher level'),
-  areas: z
-    .array(z.string().min(1))
-    .default([])
-    .describe('areas the post itself covers (warning zone ids or other area codes)'),
-})
 
 const postOut = z.object({
   id: z.string(),
@@ -351,13 +340,7 @@ export function registerCommand(app: FastifyInstance, deps: AppDeps): void {
     },
     async (req) => {
       const user = authorize(req, deps.grants, 'admin')
-      const posts: Post[] = req.body.posts.map((x) => ({
-        id: x.id as PostId,
-        name: x.name,
-        level: x.level,
-        parents: x.parents as PostId[],
-        areas: x.areas,
-      }))
+      const posts: Post[] = req.body.posts.map(toPost)
       const h = await service.replacePosts(posts, user.user)
       return { count: h.posts.size, levels: levelCounts(h) }
     },

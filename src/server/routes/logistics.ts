@@ -35,7 +35,12 @@ import type {
 } from '../../logistics/types.ts'
 import { authorize, type Role } from '../auth.ts'
 import type { AppDeps } from '../deps.ts'
-import { type Actor, type MovementInput, StaleVersionError } from '../logistics-service.ts'
+import {
+  type Actor,
+  type MovementInput,
+  StaleVersionError,
+  type StoredPlan,
+} from '../logistics-service.ts'
 import { idSchema, isoTime, iso } from './schemas.ts'
 
 const TAGS = ['logistics']
@@ -379,6 +384,31 @@ const conflictOut = errorOut.extend({
 })
 /** The error responses of a write, for the description. */
 const writeErrors = { 409: conflictOut, 422: errorOut }
+
+/**
+ * A stored allocation plan as the API serves it (`GET /api/v1/logistics/allocations/{id}`) and
+ * `freshet logistics allocate --out` writes it: times in ISO 8601, quantities in item units.
+ */
+export function planView(s: StoredPlan): z.infer<typeof planOut> {
+  return {
+    id: s.id,
+    createdAt: iso(s.createdAt),
+    createdBy: s.createdBy,
+    status: s.plan.status,
+    equity: s.plan.equity,
+    reach: s.reach,
+    areas: s.areas.map((a) => ({ ...a })),
+    flows: s.plan.flows.map((f) => ({ ...f })),
+    lines: s.plan.lines.map((l) => ({ ...l })),
+    items: s.plan.items.map((i) => ({ ...i })),
+    unmet: s.plan.items.reduce((t, i) => t + i.unmet, 0),
+    transportCost: s.plan.transportCost,
+    penaltyCost: s.plan.penaltyCost,
+    objective: s.plan.objective,
+    solver: { ...s.solver, stats: { ...s.plan.stats } },
+    dispatchIds: [...s.dispatchIds],
+  }
+}
 
 // --- routes -------------------------------------------------------------------------------------
 
@@ -859,25 +889,6 @@ export function registerLogistics(app: FastifyInstance, deps: AppDeps): void {
       return reply.status(201).send(planView(plan))
     },
   )
-
-  const planView = (s: Awaited<ReturnType<typeof L.plan>>): z.infer<typeof planOut> => ({
-    id: s.id,
-    createdAt: iso(s.createdAt),
-    createdBy: s.createdBy,
-    status: s.plan.status,
-    equity: s.plan.equity,
-    reach: s.reach,
-    areas: s.areas.map((a) => ({ ...a })),
-    flows: s.plan.flows.map((f) => ({ ...f })),
-    lines: s.plan.lines.map((l) => ({ ...l })),
-    items: s.plan.items.map((i) => ({ ...i })),
-    unmet: s.plan.items.reduce((t, i) => t + i.unmet, 0),
-    transportCost: s.plan.transportCost,
-    penaltyCost: s.plan.penaltyCost,
-    objective: s.plan.objective,
-    solver: { ...s.solver, stats: { ...s.plan.stats } },
-    dispatchIds: [...s.dispatchIds],
-  })
 
   r.get(
     `${P}/allocations/:planId`,

@@ -3,6 +3,7 @@
  * description is generated from them. Times are ISO 8601 strings in UTC on the wire.
  */
 import { z } from 'zod'
+import { POST_LEVELS, type Post, type PostId } from '../../command/types.ts'
 import { ID_PATTERN } from '../../core/ids.ts'
 import { VARIABLE_UNITS } from '../../observe/types.ts'
 
@@ -93,4 +94,30 @@ export function iso(ms: number): string
 export function iso(ms: number | null): string | null
 export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString()
+}
+
+/**
+ * A command post as `PUT /api/v1/command/posts` and `freshet command posts import` take it
+ * (the `posts` of data/demo/command.json).
+ */
+export const postSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  level: z.enum(POST_LEVELS),
+  parents: z.array(idSchema).default([]).describe('direct superiors, each of a higher level'),
+  areas: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('areas the post itself covers (warning zone ids or other area codes)'),
+})
+
+/** The post a checked {@link postSchema} value describes. */
+export function toPost(x: z.infer<typeof postSchema>): Post {
+  return {
+    id: x.id as PostId,
+    name: x.name,
+    level: x.level,
+    parents: x.parents as PostId[],
+    areas: x.areas,
+  }
 }

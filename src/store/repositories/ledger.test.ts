@@ -32,6 +32,35 @@ async function seed(s: Store): Promise<LedgerContext> {
 }
 
 describeStores('LedgerRepository', (store) => {
+  it("pages a depot's movements in the order appended, both ends of a transfer included", async () => {
+    const ctx = await seed(store())
+    const moves = [
+      receipt('m1', A, JACKET, 500),
+      receipt('m2', B, PUMP, 1),
+      transfer('m3', A, B, JACKET, 10),
+      issue('m4', A, JACKET, 120),
+      transfer('m5', B, A, JACKET, 5),
+    ]
+    for (const m of moves) {
+      const state = await store().ledger.state()
+      expect(applyMovement(state, m, ctx).ok).toBe(true)
+      await store().ledger.append(m, expectedVersions(state, m))
+    }
+    const ids = async (d: typeof A, after: number, limit: number) => {
+      const page = await store().ledger.depotMovements(d, after, limit)
+      return { ids: page.movements.map((m) => m.id), total: page.total }
+    }
+    expect(await ids(A, 0, 10)).toEqual({ ids: ['m1', 'm3', 'm4', 'm5'], total: 4 })
+    expect(await ids(A, 1, 2)).toEqual({ ids: ['m3', 'm4'], total: 4 })
+    expect(await ids(A, 4, 2)).toEqual({ ids: [], total: 4 })
+    expect(await ids(B, 0, 2)).toEqual({ ids: ['m2', 'm3'], total: 3 })
+    expect(await ids(B, 2, 2)).toEqual({ ids: ['m5'], total: 3 })
+    expect((await store().ledger.depotMovements(B, 0, 1)).movements).toEqual([moves[1]])
+    expect(await ids('nowhere' as typeof A, 0, 5)).toEqual({ ids: [], total: 0 })
+    await expect(store().ledger.depotMovements(A, -1, 5)).rejects.toThrow(/after/)
+    await expect(store().ledger.depotMovements(A, 0, 0)).rejects.toThrow(/limit/)
+  })
+
   it('keeps the stock as the sum of the movements, with the versions balances() gives', async () => {
     const ctx = await seed(store())
     const moves = [

@@ -11,6 +11,7 @@
  * it gets a ConflictError and nothing of its movement is stored. Lines are updated before the
  * movement is inserted, so movements of one line are numbered in the order they committed.
  */
+import { sql } from 'kysely'
 import {
   legsOf,
   type LedgerState,
@@ -118,6 +119,35 @@ export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
     async movements() {
       const rows = await ctx.db.selectFrom('movements').select('movement').orderBy('id').execute()
       return rows.map((r) => fromJson(dialect, r.movement) as Movement)
+    },
+
+    async depotMovements(depotId, after, limit) {
+      if (!Number.isSafeInteger(after) || after < 0)
+        throw new Error(`after must be a non-negative integer, not ${after}`)
+      if (!Number.isSafeInteger(limit) || limit < 1)
+        throw new Error(`limit must be a positive integer, not ${limit}`)
+      // `->>` reads a top-level key of the stored document as text on both databases (SQLite
+      // 3.38+, PostgreSQL jsonb); a transfer names its depots fromDepotId and toDepotId.
+      const ofDepot = sql<boolean>`(movement ->> 'depotId' = ${depotId} or movement ->> 'fromDepotId' = ${depotId} or movement ->> 'toDepotId' = ${depotId})`
+      const [rows, count] = await Promise.all([
+        ctx.db
+          .selectFrom('movements')
+          .select('movement')
+          .where(ofDepot)
+          .orderBy('id')
+          .limit(limit)
+          .offset(after)
+          .execute(),
+        ctx.db
+          .selectFrom('movements')
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+          .where(ofDepot)
+          .executeTakeFirstOrThrow(),
+      ])
+      return {
+        movements: rows.map((r) => fromJson(dialect, r.movement) as Movement),
+        total: Number(count.n),
+      }
     },
 
     async state() {

@@ -1,0 +1,303 @@
+/**
+ * `freshet command …` on a temporary SQLite database: the hierarchy imported from a file
+ * (and refused whole, with the field and line named, when anything in it is wrong), listed;
+ * an order's state at every post; a situation rolled up at a post. Writes go through the
+ * server's command service, so the audit chain holds what the API would have appended.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { EpochMs } from '../src/core/brand.ts'
+import type { UserId } from '../src/core/ids.ts'
+import type { Post, PostId } from '../src/command/types.ts'
+import { createCommandService } from '../src/server/command-service.ts'
+import { EventHub } from '../src/server/events.ts'
+import { openStore, type Store } from '../src/store/index.ts'
+import { ROOT, freshet, tempDir } from './support/cli.ts'
+import { TOKENS, auth, testServer } from './support/server.ts'
+
+/** Each run of the CLI starts a process that loads the sources: a test runs several. */
+const CLI_TIMEOUT_MS = 240_000
+
+const DEMO = join(ROOT, 'data', 'demo', 'command.json')
+const demoPosts = (): Post[] => (JSON.parse(readFileSync(DEMO, 'utf8')) as { posts: Post[] }).posts
+const HOUR = 3_600_000
+const T0 = Date.UTC(2016, 4, 31, 6)
+
+/** Runs `freshet command args…` on `db` as user `ops`. */
+const cmd = (db: string, ...args: string[]) =>
+  freshet(['command', ...args, '--db', db], undefined, { FRESHET_USER: 'ops' })
+
+/** A fresh database file path (not created). */
+const newDb = (): string => join(tempDir(), 'freshet.db')
+
+/** Opens `db`, runs `fn` on it, closes it. */
+async function withStore<T>(db: string, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(db)
+  try {
+    return await fn(store)
+  } finally {
+    await store.close()
+  }
+}
+
+const auditOf = (db: string) =>
+  withStore(db, async (store) => [...(await store.commandAudit.page(0, 1000))])
+
+describe('freshet command posts', { timeout: CLI_TIMEOUT_MS }, () => {
+  it('imports the demo hierarchy, lists it, and audits it as the API does', async () => {
+    const db = newDb()
+    const r = cmd(db, 'posts', 'import', DEMO)
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toBe('19 posts stored (national 1, basin 1, province 5, county 12)\n')
+
+    const list = cmd(db, 'posts', 'list')
+    expect(list.status).toBe(0)
+    const lines = list.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^id\s+level\s+name\s+parents\s+areas$/)
+    expect(lines).toHaveLength(1 + 19 + 1)
+    expect(lines[1]).toMatch(/^fr\.national\s+national\s+National flood command centre$/)
+    expect(lines.find((l) => l.startsWith('fr.aube.troyes '))).toMatch(
+      /county\s+.*fr\.aube fr\.basin\.seine\s+\S+/,
+    )
+    expect(lines.at(-1)).toBe('19 posts: national 1, basin 1, province 5, county 12')
+    const json = JSON.parse(cmd(db, 'posts', 'list', '--json').stdout) as { posts: Post[] }
+    expect(new Set(json.posts.map((p) => p.id))).toEqual(new Set(demoPosts().map((p) => p.id)))
+
+    // The same posts through the API: the same audit entry, but for who and when.
+    const s = await testServer()
+    try {
+      const put = await s.app.inject({
+        method: 'PUT',
+        url: '/api/v1/command/posts',
+        headers: auth(TOKENS.admin),
+        payload: { posts: demoPosts() },
+      })
+      expect(put.statusCode).toBe(200)
+      const [api] = await s.store.commandAudit.page(0, 10)
+      const cli = await auditOf(db)
+      expect(cli).toHaveLength(1)
+      expect(cli[0]).toMatchObject({
+        seq: 1,
+        actor: 'ops',
+        kind: api!.kind,
+        subject: api!.subject,
+        payloadJson: api!.payloadJson,
+      })
+      expect(api!.kind).toBe('posts.replaced')
+    } finally {
+      await s.close()
+    }
+    const verify = freshet(['audit', 'verify', '--db', db])
+    expect(verify.stdout).toMatch(/^audit chain: 1 entries verified/)
+  })
+
+  it('refuses a bad file whole, naming the field and the line, and changes nothing', async () => {
+    const db = newDb()
+    expect(cmd(db, 'posts', 'import', DEMO).status).toBe(0)
+    const dir = tempDir()
+    const write = (name: string, text: string): string => {
+      const file = join(dir, name)
+      writeFileSync(file, text)
+      return file
+    }
+    const shape = write(
+      'shape.json',
+      [
+        '{',
+        '  "posts": [',
+        '    { "id": "hq", "name": "HQ", "level": "national" },',
+        '    { "id": "p1", "name": "P1", "level": "province", "parents": ["hq"] },',
+        '    {',
+        '      "id": "c1",',
+        '      "name": "C1",',
+        '      "level": "parish"',
+        '    }',
+        '  ]',
+        '}',
+      ].join('\n'),
+    )
+    const graph = write(
+      'graph.json',
+      readFileSync(shape, 'utf8').replace('"parish"', '"county", "parents": ["p9", "hq"]'),
+    )
+    const upward = write(
+      'upward.json',
+      readFileSync(shape, 'utf8').replace('"parish"', '"national", "parents": ["p1"]'),
+    )
+    const syntax = write('syntax.json', '{\n  "posts": [\n    { "id": "a", }\n  ]\n}\n')
+    const noPosts = write('none.json', '{ "post": [] }')
+    const cases: [string, RegExp][] = [
+      [shape, /shape\.json:5: posts\[2\]\.level: Invalid option/],
+      [graph, /graph\.json:5: posts\[2\]\.parents\[0\]: unknown parent post p9/],
+      [
+        upward,
+        /upward\.json:5: posts\[2\]\.parents\[0\]: parent p1 is a province post, not above c1/,
+      ],
+      [syntax, /syntax\.json:3:18: not JSON/],
+      [noPosts, /none\.json: expected an object with an array "posts"/],
+      [join(dir, 'missing.json'), /cannot read .*missing\.json: ENOENT/],
+    ]
+    for (const [file, message] of cases) {
+      const r = cmd(db, 'posts', 'import', file)
+      expect(r.status, file).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr, file).toMatch(/^freshet: /)
+      expect(r.stderr, file).toMatch(message)
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
+    }
+    // Nothing was stored, nor audited.
+    expect(cmd(db, 'posts', 'list').stdout).toMatch(/19 posts: national 1, basin 1/)
+    expect(await auditOf(db)).toHaveLength(1)
+    // A refused file never creates a database, and reading never does.
+    const fresh = join(dir, 'fresh.db')
+    expect(cmd(fresh, 'posts', 'import', graph).status).toBe(2)
+    expect(existsSync(fresh)).toBe(false)
+    const missing = cmd(join(dir, 'none.db'), 'posts', 'list')
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toMatch(/no database at .*none\.db/)
+  })
+})
+
+describe('freshet command orders and sitrep', { timeout: CLI_TIMEOUT_MS }, () => {
+  /** The demo hierarchy with an order from the basin HQ answered by some posts, and reports. */
+  async function scenario(db: string): Promise<void> {
+    expect(cmd(db, 'posts', 'import', DEMO).status).toBe(0)
+    const clock = { t: T0 }
+    await withStore(db, async (store) => {
+      const command = createCommandService({
+        store,
+        clock: { now: () => clock.t as EpochMs },
+        events: new EventHub(),
+        log: () => {},
+      })
+      const h = await command.hierarchy()
+      const posts = [...h.posts.keys()]
+      await command.changeAssignments(
+        [
+          { user: 'boss' as UserId, post: 'fr.basin.seine' as PostId, role: 'commander' },
+          ...posts.map((post) => ({ user: 'duty' as UserId, post, role: 'duty-officer' as const })),
+        ],
+        [],
+        'ops',
+      )
+      const boss = await command.principal('boss')
+      const duty = await command.principal('duty')
+      await command.issueOrder(boss, {
+        id: 'seine.2016.1',
+        issuerPost: 'fr.basin.seine',
+        title: 'Prepare evacuation of the Aube valley',
+        actions: ['open the shelters', 'warn the riverside communes'],
+        recipients: { kind: 'all-below' },
+        ackDeadline: T0 + HOUR,
+        completionDeadline: T0 + 24 * HOUR,
+      })
+      await command.respond(duty, 'seine.2016.1', 'fr.aube', { kind: 'accepted' }, 0)
+      await command.respond(duty, 'seine.2016.1', 'fr.aube.troyes', { kind: 'received' }, 0)
+      await command.respond(
+        duty,
+        'seine.2016.1',
+        'fr.aube.bar-sur-aube',
+        { kind: 'unable', reason: 'road cut at Dienville' },
+        0,
+      )
+      clock.t += HOUR + 60_000
+      const pass = await command.escalateNow()
+      expect(pass.escalated).toHaveLength(17 - 3)
+      const figures = (affected: number, evacuated: number) => ({
+        affectedPopulation: affected,
+        evacuated,
+        dead: 0,
+        injured: 1,
+        missing: 0,
+        damagedHouses: 10,
+      })
+      const period = { from: (T0 - 6 * HOUR) as EpochMs, to: T0 as EpochMs }
+      await command.fileSitrep(duty, {
+        id: 'troyes.1',
+        post: 'fr.aube.troyes' as PostId,
+        period,
+        figures: figures(1200, 300),
+        needs: [{ item: 'sandbags', quantity: 5000, unit: 'bag' }],
+      })
+      await command.fileSitrep(duty, {
+        id: 'bar.1',
+        post: 'fr.aube.bar-sur-aube' as PostId,
+        period,
+        figures: figures(400, 0),
+        needs: [{ item: 'sandbags', quantity: 1000, unit: 'bag' }],
+      })
+      await command.stop()
+    })
+  }
+
+  it("shows an order's state at every post with counts per level, and the situation at a post", async () => {
+    const db = newDb()
+    await scenario(db)
+    const r = cmd(db, 'orders', 'show', 'seine.2016.1')
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    const lines = r.stdout.split('\n')
+    expect(lines[0]).toBe('order seine.2016.1: Prepare evacuation of the Aube valley')
+    expect(lines[1]).toMatch(/^issued by boss at fr\.basin\.seine, 2016-05-31T06:00:00\.000Z/)
+    expect(lines[2]).toBe(
+      'acknowledge by 2016-05-31T07:00:00.000Z, complete by 2016-06-01T06:00:00.000Z',
+    )
+    const row = (first: string): string[] =>
+      lines
+        .find((l) => l.split(/\s+/)[0] === first)!
+        .trim()
+        .split(/\s+/)
+    // level, total, issued, received, accepted, unable, completed, escalatedAck, escalatedCompletion
+    expect(row('province')).toEqual(['province', '5', '4', '0', '1', '0', '0', '4', '0'])
+    expect(row('county')).toEqual(['county', '12', '10', '1', '0', '1', '0', '10', '0'])
+    expect(row('all')).toEqual(['all', '17', '14', '1', '1', '1', '0', '14', '0'])
+    expect(row('fr.aube')).toEqual(expect.arrayContaining(['fr.aube', 'province', 'accepted', '1']))
+    expect(row('fr.aube.bar-sur-aube').join(' ')).toMatch(
+      /county unable 1 \S+ - - - road cut at Dienville$/,
+    )
+    expect(row('fr.yonne')).toEqual([
+      'fr.yonne',
+      'province',
+      'issued',
+      '1',
+      '-',
+      '-',
+      '2016-05-31T07:01:00.000Z',
+      '-',
+    ])
+    const issued = cmd(db, 'orders', 'show', 'seine.2016.1', '--status', 'issued')
+    expect(issued.stdout).not.toMatch(/fr\.aube\.troyes/)
+    expect(issued.stdout).toMatch(/fr\.yonne\.sens/)
+
+    const sitrep = cmd(db, 'sitrep', 'fr.aube', '--at', '2016-06-01T00:00:00Z')
+    expect(sitrep.stderr).toBe('')
+    expect(sitrep.status).toBe(0)
+    const out = sitrep.stdout
+    expect(out).toMatch(/^situation at fr\.aube \(.*\), 2016-06-01T00:00:00\.000Z: 2 reports\n/)
+    expect(out).toMatch(
+      /\naffectedPopulation\s+1600\s+fr\.aube\.troyes 1200 \(troyes\.1\), fr\.aube\.bar-sur-aube 400 \(bar\.1\)\n/,
+    )
+    expect(out).toMatch(/\nevacuated\s+300\s+fr\.aube\.troyes 300 \(troyes\.1\)\n/)
+    expect(out).toMatch(/\nsandbags\s+6000\s+bag\s+/)
+    expect(out).toMatch(/\nsilent: 2 posts \(fr\.aube, fr\.aube\.nogent-sur-seine\)\n$/)
+    // Before the reports were filed, nothing is known.
+    const before = cmd(db, 'sitrep', 'fr.aube', '--at', '2016-05-30T00:00:00Z')
+    expect(before.stdout).toMatch(/: 0 reports\n/)
+  })
+
+  it('says what is unknown, with status 2', async () => {
+    const db = newDb()
+    await scenario(db)
+    const order = cmd(db, 'orders', 'show', 'nope.1')
+    expect(order.status).toBe(2)
+    expect(order.stderr).toBe('freshet: no order nope.1\n')
+    const post = cmd(db, 'sitrep', 'fr.nowhere')
+    expect(post.status).toBe(2)
+    expect(post.stderr).toBe('freshet: no post fr.nowhere\n')
+    const at = cmd(db, 'sitrep', 'fr.aube', '--at', 'yesterday')
+    expect(at.status).toBe(2)
+    expect(at.stderr).toMatch(/--at must be an ISO 8601 time, not yesterday/)
+  })
+})
