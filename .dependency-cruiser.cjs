@@ -48,6 +48,20 @@ forbidden.push(
     to: { circular: true },
   },
   {
+    name: 'web-not-to-src',
+    severity: 'error',
+    comment: 'The dashboard (web/) talks to the server over HTTP only: it never imports src/.',
+    from: { path: '^web/' },
+    to: { path: '^src/' },
+  },
+  {
+    name: 'src-not-to-web',
+    severity: 'error',
+    comment: 'Server code does not import the dashboard; it serves its build (web/dist).',
+    from: { path: '^src/' },
+    to: { path: '^web/' },
+  },
+  {
     name: 'src-not-to-tests-or-bench',
     severity: 'error',
     comment: 'Production code never imports tests, benchmarks or end-to-end helpers.',
@@ -60,8 +74,9 @@ module.exports = {
   forbidden,
   options: {
     doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^web/dist/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
   },
 }

@@ -1,6 +1,8 @@
 // Lint rules for Freshet. Layering (which folder may import which) is checked separately by
 // dependency-cruiser (.dependency-cruiser.cjs); purity of the domain layers is checked here.
 import js from '@eslint/js'
+import globals from 'globals'
+import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 const pureLayers = [
@@ -55,6 +57,28 @@ export default tseslint.config(
             {
               group: ['node:*', 'fs', 'path', 'http', 'https', 'net', 'child_process', 'os'],
               message: 'Domain layers are pure: no I/O. Declare a port and implement it in L4.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The dashboard runs in the browser (its build config in Node).
+    files: ['web/**/*.{ts,tsx,js}'],
+    ignores: ['web/vite.config.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**', 'node:*'],
+              message:
+                'The dashboard talks to the server over HTTP only; it imports no server code.',
             },
           ],
         },

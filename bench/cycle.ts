@@ -382,6 +382,7 @@ function memoryDeps(
     configs: {
       put: async () => undefined,
       find: async (id) => configOf(w, idx(id)),
+      models: async () => new Map(),
     },
     states: {
       put: async (s) => {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const benches = ['gr4j.ts', 'ingest.ts', 'cycle.ts', 'alert-latency.ts']
+const benches = ['gr4j.ts', 'ingest.ts', 'cycle.ts', 'alert-latency.ts', 'dashboard-ready.ts']
 for (const b of benches) {
   console.log(`== ${b}`)
   execFileSync(process.execPath, ['--import', 'tsx', join(here, b)], { stdio: 'inherit' })

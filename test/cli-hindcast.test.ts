@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type { BasinId } from '../src/core/ids.ts'
+import { openStore } from '../src/store/index.ts'
 import { ROOT, freshet, tempDir, tempFiles } from './support/cli.ts'
 
 const SPEC = join(ROOT, 'data', 'demo', 'blue-river-gr4j.json')
@@ -180,5 +182,149 @@ describe('freshet hindcast', () => {
     const r = freshet(['hindcast', join(dir, 'spec.json'), '--horizon', '1'])
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/q_mm/)
+  })
+
+  describe('with --db and --basin', () => {
+    const AREA_KM2 = 360 // data/catchments/inputs/L0123001_basin.json
+    /** A SQLite file holding the basin `blue` (and nothing else), as an operator's would. */
+    async function database(areaKm2 = AREA_KM2): Promise<string> {
+      const path = join(tempDir(), 'freshet.db')
+      const store = await openStore(path)
+      await store.basins.upsert([
+        {
+          id: 'blue' as BasinId,
+          name: 'Blue River at Nourlangie Rock',
+          areaKm2,
+          outline: null,
+          hypsometry: null,
+          downstream: null,
+        },
+      ])
+      await store.close()
+      return path
+    }
+
+    it('stores the reported variant’s scores in m³/s, as the CSV gives them in mm/day', async () => {
+      const db = await database()
+      const csv = join(tempDir(), 'scores.csv')
+      const before = Date.now()
+      const r = freshet([
+        'hindcast',
+        SPEC,
+        ...SHORT,
+        '--horizon',
+        '3',
+        '--csv',
+        csv,
+        '--db',
+        db,
+        '--basin',
+        'blue',
+      ])
+      expect(r.stderr).toBe('')
+      expect(r.status).toBe(0)
+      expect(r.stdout).toContain(
+        'skill of enkf stored for basin blue (31 forecasts, flows in m³/s over 360 km²)',
+      )
+      const store = await openStore(db)
+      const skill = await store.hindcastSkill.latest('blue' as BasinId)
+      await store.close()
+      expect(skill).toBeDefined()
+      const s = skill!
+      expect(s).toMatchObject({
+        basinId: 'blue',
+        firstIssue: Date.UTC(2000, 0, 1),
+        lastIssue: Date.UTC(2000, 3, 30),
+        issues: 31,
+        everySteps: 4,
+        update: 'enkf',
+        model: 'GR4J',
+        members: 9,
+        horizonSteps: 3,
+        stepMs: 86_400_000,
+        seed: 1,
+        flowUnit: 'm3/s',
+      })
+      expect(s.computedAt).toBeGreaterThanOrEqual(before)
+      expect(s.computedAt).toBeLessThanOrEqual(Date.now())
+      expect(s.forcingNote).toMatch(/^synthetic members/)
+      expect(s.thresholds.map((t) => t.name)).toEqual(['Q90', 'Q95', 'Q99'])
+
+      // The same run's CSV, in mm/day: the stored figures are those × area·1000/86 400.
+      const factor = (AREA_KM2 * 1000) / 86_400
+      const lines = readFileSync(csv, 'utf8').trimEnd().split('\n')
+      const header = lines[0]!.split(',')
+      const rows = lines
+        .slice(1)
+        .map((l) => l.split(','))
+        .filter((c) => c[0] === 'enkf')
+      expect(s.leads.map((l) => l.lead)).toEqual([1, 2, 3])
+      const num = (c: string[], name: string): number | null => {
+        const v = c[header.indexOf(name)]!
+        return v === '' ? null : Number(v)
+      }
+      const flow = (c: string[], name: string): number | null => {
+        const v = num(c, name)
+        return v === null ? null : v * factor
+      }
+      rows.forEach((c, j) => {
+        const l = s.leads[j]!
+        expect(l.n).toBe(num(c, 'n'))
+        expect(l.crps).toBeCloseTo(flow(c, 'crps_mm')!, 12)
+        expect(l.crpsPersistence).toBeCloseTo(flow(c, 'crps_persistence_mm')!, 12)
+        expect(l.crpsClimatology).toBeCloseTo(flow(c, 'crps_climatology_mm')!, 12)
+        expect(l.spread).toBeCloseTo(flow(c, 'spread_mm')!, 12)
+        expect(l.rmseMean).toBeCloseTo(flow(c, 'rmse_mean_mm')!, 12)
+        expect(l.crpssPersistence).toBe(num(c, 'crpss_persistence'))
+        expect(l.crpssClimatology).toBe(num(c, 'crpss_climatology'))
+        for (const t of l.thresholds) {
+          expect(t.pod).toBe(num(c, `pod_${t.name}`))
+          expect(t.far).toBe(num(c, `far_${t.name}`))
+          expect(t.csi).toBe(num(c, `csi_${t.name}`))
+          expect(t.hits + t.misses + t.falseAlarms + t.correctNegatives).toBe(l.n)
+        }
+      })
+    })
+
+    it.each([
+      [['--db', 'DB'], /--db and --basin go together/],
+      [['--basin', 'blue'], /--db and --basin go together/],
+      [['--db', '/nonexistent/freshet.db', '--basin', 'blue'], /no database at/],
+      [['--db', 'DB', '--basin', 'nile'], /no basin nile in the database/],
+      [['--db', 'DB', '--basin', 'bad id'], /--basin: not an id/],
+    ])(
+      'bad input %j: one line on standard error, exit 2, nothing stored',
+      async (extra, message) => {
+        const db = await database()
+        const withDb = extra.map((a) => (a === 'DB' ? db : a))
+        const r = freshet(['hindcast', SPEC, ...SHORT, '--horizon', '2', ...withDb])
+        expect(r.status).toBe(2)
+        expect(r.stdout).toBe('')
+        expect(r.stderr.trimEnd().split('\n')).toHaveLength(1)
+        expect(r.stderr).toMatch(message)
+        const store = await openStore(db)
+        expect(await store.hindcastSkill.latest('blue' as BasinId)).toBeUndefined()
+        await store.close()
+      },
+    )
+
+    it('refuses a basin whose stored area is not the run file’s', async () => {
+      const db = await database(3600)
+      const r = freshet([
+        'hindcast',
+        SPEC,
+        ...SHORT,
+        '--horizon',
+        '2',
+        '--db',
+        db,
+        '--basin',
+        'blue',
+      ])
+      expect(r.status).toBe(2)
+      expect(r.stderr).toMatch(
+        /area in the database \(3600 km²\) is not the run file's \(360 km²\)/,
+      )
+    })
   })
 })

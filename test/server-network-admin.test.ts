@@ -114,6 +114,13 @@ describe.each(SERVER_TARGETS)('editing the network on $name', (target) => {
     )
     expect(snowless.json().error.message).toMatch(/hypsometric curve/)
     expect(await s.store.modelConfigs.find('seine' as BasinId)).toBeUndefined()
+    const none = await s.app.inject({ method: 'GET', url: '/api/v1/basins/seine/model' })
+    expect(none.statusCode).toBe(404)
+    expect(none.json().error.message).toBe('basin seine has no model yet')
+    expect(
+      (await s.app.inject({ method: 'GET', url: '/api/v1/basins/nowhere/model' })).json().error
+        .message,
+    ).toBe('no basin nowhere')
     const ok = await put(
       '/api/v1/basins/seine/model',
       { model: 'GR4J', params: { X1: 300, X2: 0.5, X3: 90, X4: 2 } },
@@ -126,6 +133,16 @@ describe.each(SERVER_TARGETS)('editing the network on $name', (target) => {
       X3: 90,
       X4: 2,
     })
+    // Anyone reads it back, with no calibration (set by hand).
+    const read = await s.app.inject({ method: 'GET', url: '/api/v1/basins/seine/model' })
+    expect(read.statusCode).toBe(200)
+    expect(read.json()).toMatchObject({
+      basinId: 'seine',
+      model: 'GR4J',
+      params: { X1: 300, X2: 0.5, X3: 90, X4: 2 },
+      calibration: null,
+    })
+    expect(Date.parse(read.json().updatedAt)).toBe(s.now)
     const elsewhere = await put(
       '/api/v1/basins/aube/model',
       { model: 'GR4J', params: { X1: 300, X2: 0.5, X3: 90, X4: 2 } },

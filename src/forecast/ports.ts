@@ -30,6 +30,8 @@ export interface ModelConfig {
 export interface ModelConfigRepository {
   put(config: ModelConfig): Promise<void>
   find(basinId: BasinId): Promise<ModelConfig | undefined>
+  /** The model name of every basin that has a model. */
+  models(): Promise<ReadonlyMap<BasinId, string>>
 }
 
 /** A model state saved at the end of step `t` (i.e. valid at the start of the next step). */

@@ -15,9 +15,12 @@ import type { AppDeps } from './deps.ts'
 import { installErrorHandler } from './errors.ts'
 import { registerCap } from './routes/cap.ts'
 import { registerCommand } from './routes/command.ts'
+import { registerDashboard } from './routes/dashboard.ts'
 import { registerDeliveries } from './routes/deliveries.ts'
+import { registerDemo } from './routes/demo.ts'
 import { registerEvents } from './routes/events.ts'
 import { registerHealth } from './routes/health.ts'
+import { registerSession } from './routes/session.ts'
 import { registerLogistics } from './routes/logistics.ts'
 import { registerForecasts } from './routes/forecasts.ts'
 import { registerNetwork } from './routes/network.ts'
@@ -26,6 +29,7 @@ import { registerObservations } from './routes/observations.ts'
 import { registerSubscriptions } from './routes/subscriptions.ts'
 import { registerThresholds } from './routes/thresholds.ts'
 import { registerWarnings } from './routes/warnings.ts'
+import { registerWeb } from './routes/web.ts'
 
 export interface AppOptions {
   readonly bodyLimit: number
@@ -59,6 +63,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger())
   registerHealth(app, deps)
+  registerSession(app, deps)
   registerNetwork(app, deps)
   registerNetworkAdmin(app, deps)
   registerObservations(app, deps)
@@ -71,5 +76,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   registerDeliveries(app, deps)
   registerCommand(app, deps)
   registerLogistics(app, deps)
+  registerDashboard(app, deps)
+  registerDemo(app, deps)
+  // Last: the dashboard's deep links fall back to its index.html.
+  await registerWeb(app, deps.webRoot)
   return app
 }

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { InputError } from '../core/errors.ts'
 import { formatIssue } from '../core/result.ts'
 import { ROLES } from './auth.ts'
+import { isPasswordHash } from './sessions.ts'
 
 const grantSchema = z.object({
   sha256: z
@@ -16,6 +17,15 @@ const grantSchema = z.object({
   user: z.string().min(1),
   role: z.enum(ROLES),
   areas: z.array(z.string()).default(['*']),
+})
+
+const userSchema = z.object({
+  user: z.string().min(1),
+  role: z.enum(ROLES),
+  areas: z.array(z.string()).default(['*']),
+  passwordHash: z
+    .string()
+    .refine(isPasswordHash, 'must be a scrypt hash as `freshet password-hash` prints it'),
 })
 
 const latLon = z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)])
@@ -135,6 +145,10 @@ export const configSchema = z.object({
   demo: z.boolean().default(true),
   /** Demo clock: simulated hours per real second (FRESHET_DEMO_SPEED). */
   demoHoursPerSecond: z.coerce.number().positive().default(24),
+  /** Start the demo replay paused at its first day (FRESHET_DEMO_PAUSED); it is then played or stepped through `POST /api/v1/demo/replay`. */
+  demoPaused: z.boolean().default(false),
+  /** Folder of the built dashboard served at `/` (FRESHET_WEB_ROOT); default web/dist of the installation. */
+  webRoot: z.string().optional(),
   /** Worker threads for the forecast cycle's models (FRESHET_WORKERS); 0 runs them in the server's thread. */
   workers: z.coerce.number().int().min(0).max(256).default(0),
   /** Largest request body (FRESHET_BODY_LIMIT, bytes). */
@@ -147,6 +161,14 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   /** API tokens (only in the config file: digests, never tokens). */
   tokens: z.array(grantSchema).default([]),
+  /** People who sign in with a password (only in the config file: scrypt hashes). */
+  users: z.array(userSchema).default([]),
+  /** How long a session lasts after sign-in (hours). */
+  sessionHours: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   /** Warning zones and rules outside the demo (only in the config file). */
   warnings: warningsSchema.optional(),
   /** The delivery loop and its channels (only in the config file). */
@@ -187,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     ['FRESHET_BODY_LIMIT', 'bodyLimit'],
     ['FRESHET_WORKERS', 'workers'],
     ['FRESHET_PUBLIC_URL', 'publicUrl'],
+    ['FRESHET_WEB_ROOT', 'webRoot'],
     ['LOG_LEVEL', 'logLevel'],
   ]
   for (const [k, f] of map) if (env[k] !== undefined && env[k] !== '') fromEnv[f] = env[k]
@@ -194,6 +217,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): ServerConfig {
     if (!['0', '1', 'true', 'false'].includes(env.FRESHET_DEMO))
       throw new InputError(`FRESHET_DEMO must be true or false, got "${env.FRESHET_DEMO}"`)
     fromEnv.demo = env.FRESHET_DEMO === '1' || env.FRESHET_DEMO === 'true'
+  }
+  if (env.FRESHET_DEMO_PAUSED !== undefined && env.FRESHET_DEMO_PAUSED !== '') {
+    if (!['0', '1', 'true', 'false'].includes(env.FRESHET_DEMO_PAUSED))
+      throw new InputError(
+        `FRESHET_DEMO_PAUSED must be true or false, got "${env.FRESHET_DEMO_PAUSED}"`,
+      )
+    fromEnv.demoPaused = env.FRESHET_DEMO_PAUSED === '1' || env.FRESHET_DEMO_PAUSED === 'true'
   }
   const parsed = configSchema.safeParse({ ...file, ...fromEnv })
   if (!parsed.success) {

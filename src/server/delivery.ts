@@ -23,12 +23,7 @@ import { createDeliveryWorker, type DeliveryWorker } from '../notify/delivery-wo
 import type { ChannelPort, ContentRenderer, RenderedContent, Signer } from '../notify/ports.ts'
 import { postOfRecipient } from '../notify/order-messages.ts'
 import { orderTextsFor, type OrderTextContext } from './order-texts.ts'
-import type {
-  ChannelKind,
-  OrderNotice,
-  OutboxMessage,
-  Subscription,
-} from '../notify/types.ts'
+import type { ChannelKind, OrderNotice, OutboxMessage, Subscription } from '../notify/types.ts'
 import type { Order, RecipientState } from '../command/orders.ts'
 import type { OrderId, PostId } from '../command/types.ts'
 import type { Store } from '../store/index.ts'

@@ -27,6 +27,7 @@ import type { WarningZone } from '../warn/types.ts'
 import type { CommandService } from './command-service.ts'
 import { ApiError } from './errors.ts'
 import type { Actor, LogisticsService, StoredPlan } from './logistics-service.ts'
+import { ROLES as API_ROLES } from './auth.ts'
 
 const HOUR_MS = 3_600_000
 
@@ -55,6 +56,10 @@ const commandFileSchema = z.object({
     }),
   ),
   assignments: z.array(z.object({ user: id, post: id, role: z.enum(ROLES) })),
+  /** The demo's people who sign in (with the password printed at start), their API role and areas. */
+  users: z.array(
+    z.object({ user: id, role: z.enum(API_ROLES), areas: z.array(z.string().min(1)).min(1) }),
+  ),
   depots: z.array(
     z.object({
       id,

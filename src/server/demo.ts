@@ -327,22 +327,61 @@ export async function loadDemoRegion(
   }
 }
 
+/** Where the replay is: running days on its clock, held, or past its last day. */
+export type ReplayState = 'playing' | 'paused' | 'finished'
+
+/** The replay's position and pace, as `GET /api/v1/demo/replay` shows it. */
+export interface ReplayStatus {
+  readonly state: ReplayState
+  /** Simulated time (ms since the epoch). */
+  readonly simTime: EpochMs
+  /** First and last simulated day of the replay (ms, each the start of its day). */
+  readonly start: EpochMs
+  readonly end: EpochMs
+  /** Simulated hours per real second. */
+  readonly speed: number
+}
+
 export interface DemoReplay {
   /** Resolves when the replay has ended (or was stopped). */
   readonly finished: Promise<void>
   /**
-   * The replay's simulated time (ms): the current simulated day's start plus the real time
-   * since it began at the replay's speed, never past the next day; the real time before the
-   * replay starts. The server's clock in demo mode, so the CAP feed lists the replay's alerts.
+   * The replay's simulated time (ms): the current simulated day's start plus the simulated
+   * time played since that day ran (real time × speed, none while paused), never past the next
+   * day; the real time before the first day runs. The server's clock in demo mode, so the CAP
+   * feed lists the replay's alerts.
    */
   now(): EpochMs
+  status(): ReplayStatus
+  /** Holds the simulated clock; the day being computed, if any, completes. */
+  pause(): void
+  /** Runs the clock again from where it was held. */
+  play(): void
+  /**
+   * Runs the next simulated day at once (playing or paused; the state stays as it is) and
+   * resolves with the status once that day's cycle and its consequences are stored.
+   * @throws Error when the replay has finished or was stopped
+   */
+  step(): Promise<ReplayStatus>
+  /**
+   * Sets the pace (simulated hours per real second); the part of the day already played is kept.
+   * @throws RangeError unless 0 < hoursPerSecond ≤ 100 000
+   */
+  setSpeed(hoursPerSecond: number): void
   stop(): void
 }
+
+/** Largest replay speed (simulated hours per real second) {@link DemoReplay.setSpeed} accepts. */
+export const MAX_REPLAY_SPEED = 100_000
 
 /**
  * Replays the region's flood: one simulated day every `24 / hoursPerSecond` real seconds.
  * Each day the previous day's observations are stored, synthetic ensemble forecasts are issued
  * for every basin, and a forecast cycle runs through `trigger` (which announces it).
+ *
+ * @param hoursPerSecond simulated hours per real second
+ * @param options.paused run the first day, then hold the clock until `play()` or `step()`
+ * @param options.onChange told of every change of state, speed or simulated day
  */
 export function startDemoReplay(
   store: Store,
@@ -351,72 +390,164 @@ export function startDemoReplay(
   hoursPerSecond: number,
   log: (msg: string) => void,
   afterCycle?: (runId: ForecastRunId) => Promise<void>,
+  options: { paused?: boolean; onChange?: (s: ReplayStatus) => void } = {},
 ): DemoReplay {
   const { replay } = demo.region
   const errors = DEFAULT_FORCING_ERRORS
   const source = `synthetic: ${describeForcingErrors(errors, replay.seed)}`
+  const start = day(replay.start) as EpochMs
+  const end = day(replay.end) as EpochMs
+  let speed = hoursPerSecond
+  let state: ReplayState = options.paused === true ? 'paused' : 'playing'
   let stopped = false
+  /** The start of the last simulated day run (ms), undefined before the first. */
+  let simDay: number | undefined
+  /** Simulated ms of the current day played before the running segment. */
+  let played = 0
+  /** Real time the running segment began (ms), while playing. */
+  let segmentBegan = Date.now()
+  /** Steps asked for, each with the callbacks of its promise. */
+  const steps: { resolve: (s: ReplayStatus) => void; reject: (e: Error) => void }[] = []
   let timer: NodeJS.Timeout | undefined
   let wake: () => void = () => {}
-  let simDay: number | undefined
-  let simDayBegan = 0
   const sleep = (ms: number): Promise<void> =>
     new Promise((r) => {
-      wake = r
+      wake = () => {
+        if (timer !== undefined) clearTimeout(timer)
+        r()
+      }
       timer = setTimeout(r, ms)
     })
-  const finished = (async () => {
-    const start = day(replay.start)
-    const end = day(replay.end)
-    log(`replaying ${replay.start}..${replay.end}, ${hoursPerSecond} simulated hours per second`)
-    for (let t = start; t <= end && !stopped; t += DAY_MS) {
-      const began = Date.now()
-      simDay = t
-      simDayBegan = began
-      const issueTime = t as EpochMs
-      for (const b of demo.basins) {
-        const i = Math.round((t - b.table.times[0]!) / DAY_MS)
-        await store.observations.write(observationsOf(b, i - 1, i), Date.now() as EpochMs)
-        const members = syntheticMembers(
-          b.table.columns.get('precip_mm')!,
-          b.table.columns.get('pet_mm')!,
-          b.table.columns.get('temp_c')!,
-          i,
-          replay.horizonDays,
-          replay.members,
-          errors,
-          seededRng(issueSeed(replay.seed, i)),
-        )
-        await store.forcingForecasts.put({
-          basinId: b.id,
-          issueTime,
-          stepMs: DAY_MS,
-          source,
-          precip: members.precip,
-          pet: members.pet,
-          temp: members.temp,
-        })
-      }
-      const result = await trigger.request(
-        issueTime,
-        demo.basins.map((b) => b.id),
+  const progress = (): number =>
+    Math.min(
+      DAY_MS,
+      played + (state === 'playing' ? (Date.now() - segmentBegan) * speed * 3_600 : 0),
+    )
+  const now = (): EpochMs => {
+    if (simDay === undefined) return Date.now() as EpochMs
+    return (simDay + (state === 'finished' ? DAY_MS : progress())) as EpochMs
+  }
+  const status = (): ReplayStatus => ({
+    state,
+    simTime: simDay === undefined ? start : now(),
+    start,
+    end,
+    speed,
+  })
+  const changed = (): void => options.onChange?.(status())
+
+  const runDay = async (t: number): Promise<void> => {
+    const issueTime = t as EpochMs
+    for (const b of demo.basins) {
+      const i = Math.round((t - b.table.times[0]!) / DAY_MS)
+      await store.observations.write(observationsOf(b, i - 1, i), Date.now() as EpochMs)
+      const members = syntheticMembers(
+        b.table.columns.get('precip_mm')!,
+        b.table.columns.get('pet_mm')!,
+        b.table.columns.get('temp_c')!,
+        i,
+        replay.horizonDays,
+        replay.members,
+        errors,
+        seededRng(issueSeed(replay.seed, i)),
       )
-      if (afterCycle !== undefined && result !== undefined) await afterCycle(result.runId)
-      const wait = (24 / hoursPerSecond) * 1000 - (Date.now() - began)
-      if (wait > 0 && !stopped) await sleep(wait)
+      await store.forcingForecasts.put({
+        basinId: b.id,
+        issueTime,
+        stepMs: DAY_MS,
+        source,
+        precip: members.precip,
+        pet: members.pet,
+        temp: members.temp,
+      })
     }
-    log('replay finished')
+    const result = await trigger.request(
+      issueTime,
+      demo.basins.map((b) => b.id),
+    )
+    if (afterCycle !== undefined && result !== undefined) await afterCycle(result.runId)
+  }
+
+  const finished = (async () => {
+    log(`replaying ${replay.start}..${replay.end}, ${speed} simulated hours per second`)
+    let t: number = start
+    // The first day runs whatever the state, so a paused replay has something to show.
+    let first = true
+    while (!stopped && t <= end) {
+      let waiter: (typeof steps)[number] | undefined
+      if (!first) {
+        if (steps.length > 0) waiter = steps.shift()
+        else if (state === 'playing' && progress() < DAY_MS) {
+          await sleep((DAY_MS - progress()) / (speed * 3_600))
+          continue
+        } else if (state !== 'playing') {
+          await sleep(3_600_000)
+          continue
+        }
+      }
+      first = false
+      // The day's real time counts from the start of its work, so a day lasts 24 / speed
+      // seconds in all (or as long as its work takes, if longer).
+      const began = Date.now()
+      await runDay(t)
+      simDay = t
+      played = 0
+      segmentBegan = began
+      t += DAY_MS
+      changed()
+      waiter?.resolve(status())
+    }
+    if (!stopped) {
+      // The last day is played out (or stepped past) before the replay counts as finished.
+      while (!stopped && steps.length === 0 && !(state === 'playing' && progress() >= DAY_MS)) {
+        await sleep(state === 'playing' ? (DAY_MS - progress()) / (speed * 3_600) : 3_600_000)
+      }
+      state = 'finished'
+      log('replay finished')
+      changed()
+    }
+    for (const s of steps.splice(0)) s.resolve(status())
   })()
+  finished.catch((e: unknown) => {
+    for (const s of steps.splice(0)) s.reject(e instanceof Error ? e : new Error(String(e)))
+  })
   return {
     finished,
-    now() {
-      if (simDay === undefined) return Date.now() as EpochMs
-      const elapsed = (Date.now() - simDayBegan) * hoursPerSecond * 3600
-      return (simDay + Math.min(DAY_MS, elapsed)) as EpochMs
+    now,
+    status,
+    pause() {
+      if (state !== 'playing') return
+      played = progress()
+      state = 'paused'
+      wake()
+      changed()
+    },
+    play() {
+      if (state !== 'paused') return
+      segmentBegan = Date.now()
+      state = 'playing'
+      wake()
+      changed()
+    },
+    step() {
+      if (stopped || state === 'finished')
+        return Promise.reject(new Error('the replay has finished'))
+      return new Promise<ReplayStatus>((resolve, reject) => {
+        steps.push({ resolve, reject })
+        wake()
+      })
+    },
+    setSpeed(h) {
+      if (!(h > 0 && h <= MAX_REPLAY_SPEED))
+        throw new RangeError(`speed must be in (0, ${MAX_REPLAY_SPEED}] simulated hours per second`)
+      played = progress()
+      segmentBegan = Date.now()
+      speed = h
+      wake()
+      changed()
     },
     stop() {
       stopped = true
-      if (timer !== undefined) clearTimeout(timer)
       wake()
     },
   }

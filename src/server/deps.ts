@@ -23,9 +23,11 @@ import type { CommandService } from './command-service.ts'
 import type { DeliveryService } from './delivery.ts'
 import type { LogisticsService } from './logistics-service.ts'
 import type { WarningService } from './warnings.ts'
-import type { TokenGrant } from './auth.ts'
+import type { Credentials } from './auth.ts'
+import type { SessionService } from './sessions.ts'
 import type { EventHub } from './events.ts'
 import type { ForecastTrigger } from './forecast-trigger.ts'
+import type { DemoReplay } from './demo.ts'
 
 /** What the routes need; `main.ts` builds it from the configured adapters. */
 export interface AppDeps {
@@ -60,11 +62,21 @@ export interface AppDeps {
   readonly transaction: Store['transaction']
   readonly clock: Clock
   readonly events: EventHub
-  readonly grants: readonly TokenGrant[]
+  /** Who tokens stand for: API tokens and, when users are configured, sessions. */
+  readonly grants: Credentials
+  /** Sign-in with a password; absent when no user account is configured. */
+  readonly sessions?: SessionService
   /** Runs a forecast cycle when new weather forecasts arrive; none in a read-only setup. */
   readonly forecastTrigger?: ForecastTrigger
   /** Answers the health check's database probe. */
   readonly ping: () => Promise<void>
+  /**
+   * In demo mode, the replay (undefined while the demo region loads); absent otherwise, and the
+   * demo's time control answers 404.
+   */
+  readonly demoReplay?: () => DemoReplay | undefined
+  /** The built dashboard served at `/` (default web/dist of the installation). */
+  readonly webRoot?: string
 }
 
 /** The parts of {@link AppDeps} that an open store provides. */

@@ -15,6 +15,8 @@ export const API_ERROR_CODES = [
   'conflict',
   'payload_too_large',
   'unsupported_media_type',
+  'too_many_requests',
+  'unavailable',
   'internal',
 ] as const
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number]

@@ -1,7 +1,7 @@
 /**
  * Events the server pushes to browsers over Server-Sent Events (`GET /api/v1/events`): a new
  * forecast stored, observations ingested, a warning published, an incident opened or changed, an
- * order issued, answered or escalated. In-process fan-out; each subscriber has a bounded
+ * order issued, answered or escalated, a logistics record changed, the demo replay moved. In-process fan-out; each subscriber has a bounded
  * queue so a slow client cannot hold memory.
  */
 
@@ -38,6 +38,11 @@ export type ServerEvent =
       readonly version: number | null
     }
   | {
+      /** A basin's forecast skill (hindcast summary) was stored. */
+      readonly kind: 'skill'
+      readonly basinId: string
+    }
+  | {
       /** A recipient missed a deadline: its superiors are told. */
       readonly kind: 'order-escalated'
       readonly orderId: string
@@ -45,6 +50,31 @@ export type ServerEvent =
       readonly deadline: 'ack' | 'completion'
       readonly superiorsNotified: readonly string[]
     }
+  | {
+      /** The demo replay's simulated time, state or speed changed. */
+      readonly kind: 'replay'
+      /** ISO 8601 simulated time. */
+      readonly simTime: string
+      readonly state: 'playing' | 'paused' | 'finished'
+      /** Simulated hours per real second. */
+      readonly speed: number
+    }
+  | {
+      /** A logistics record changed: an allocation plan, a dispatch, stock, a shelter. */
+      readonly kind: 'logistics'
+      readonly what: 'plan' | 'dispatch' | 'stock' | 'shelter'
+      /** The plan, dispatch, depot or movement, shelter or evacuation area. */
+      readonly id: string
+    }
+
+/** Event kinds anyone may read; the others go only to token holders who cover them. */
+export const PUBLIC_EVENT_KINDS = [
+  'forecast',
+  'observations',
+  'warning',
+  'replay',
+  'skill',
+] as const
 
 type Listener = (e: ServerEvent) => void
 

@@ -78,7 +78,7 @@ import type { Repositories, Store } from '../store/index.ts'
 import { initialWarningState, replay } from '../warn/lifecycle.ts'
 import type { WarningZone } from '../warn/types.ts'
 import { ApiError } from './errors.ts'
-import type { EventHub } from './events.ts'
+import type { EventHub, ServerEvent } from './events.ts'
 
 export interface LogisticsServiceDeps {
   readonly store: Store
@@ -248,6 +248,8 @@ export interface ProposeInput {
   readonly items?: readonly ItemId[] | undefined
   readonly reach?: Reach | undefined
   readonly equity?: boolean | undefined
+  /** Called after each item (or block of items) is solved: blocks done, blocks, its label. */
+  readonly onSolved?: ((done: number, total: number, label: string) => void) | undefined
 }
 
 export interface LogisticsService {
@@ -498,6 +500,29 @@ function requestOf(id: string, events: readonly RequestEvent[]): SupplyRequest {
   return r.value
 }
 
+/**
+ * The event announcing a committed logistics change, from its audit kind (`logistics.<what>.…`)
+ * and subject: stock for depots and movements, plan, dispatch, shelter for shelters and
+ * evacuations; none for settings, the catalogue and requests.
+ */
+export function logisticsEventOf(kind: string, subject: string): ServerEvent | undefined {
+  const what = kind.split('.')[1]
+  switch (what) {
+    case 'depot':
+    case 'movement':
+      return { kind: 'logistics', what: 'stock', id: subject }
+    case 'plan':
+      return { kind: 'logistics', what: 'plan', id: subject }
+    case 'dispatch':
+      return { kind: 'logistics', what: 'dispatch', id: subject }
+    case 'shelter':
+    case 'evacuation':
+      return { kind: 'logistics', what: 'shelter', id: subject }
+    default:
+      return undefined
+  }
+}
+
 // --- the service ------------------------------------------------------------------------------
 
 /** Builds the service (not started). */
@@ -507,12 +532,22 @@ export function createLogisticsService(deps: LogisticsServiceDeps): LogisticsSer
   const now = (): EpochMs => clock.now()
   const solverOnce = (): Promise<HighsSolver> => (solving ??= createHighsSolver())
 
-  /** Runs `fn` in a transaction whose first write is the audit entry `input`. */
-  const audited = <T>(input: AuditInput, fn: (tx: Repositories) => Promise<T>): Promise<T> =>
-    store.transaction(async (tx) => {
+  /**
+   * Runs `fn` in a transaction whose first write is the audit entry `input`; once committed,
+   * announces the change on the event hub (see {@link logisticsEventOf}).
+   */
+  const audited = async <T>(
+    input: AuditInput,
+    fn: (tx: Repositories) => Promise<T>,
+  ): Promise<T> => {
+    const result = await store.transaction(async (tx) => {
       await tx.commandAudit.append([input])
       return fn(tx)
     })
+    const e = logisticsEventOf(input.kind, input.subject)
+    if (e !== undefined) deps.events.publish(e)
+    return result
+  }
 
   const entry = (actor: Actor, kind: string, subject: string, payload: unknown): AuditInput => ({
     at: now(),
@@ -566,7 +601,7 @@ export function createLogisticsService(deps: LogisticsServiceDeps): LogisticsSer
     await tx.ledger.append(m, expectedVersions(state, m))
   }
 
-  return {
+  const service: LogisticsService = {
     async start() {
       if ((await store.catalogue.list()).length === 0) {
         await store.catalogue.upsert(DEFAULT_CATALOGUE)
@@ -706,10 +741,7 @@ export function createLogisticsService(deps: LogisticsServiceDeps): LogisticsSer
 
     async ledger(id, after, limit) {
       await depotAreaOrThrow(store, id)
-      const all = (await store.ledger.movements()).filter((m) =>
-        legsOf(m).some((l) => l.depotId === id),
-      )
-      return { movements: all.slice(after, after + limit), total: all.length }
+      return store.ledger.depotMovements(id, after, limit)
     },
 
     exposure: () => readExposure(store),
@@ -951,6 +983,7 @@ export function createLogisticsService(deps: LogisticsServiceDeps): LogisticsSer
           equity: input.equity === true,
         },
         solver,
+        input.onSolved === undefined ? {} : { onSolved: input.onSolved },
       )
       const timeMs = performance.now() - t0
       if (!r.ok) throw refused('no allocation', r.issues)
@@ -1227,4 +1260,46 @@ export function createLogisticsService(deps: LogisticsServiceDeps): LogisticsSer
       })
     },
   }
+
+  // A refused write (403, 409, 422) is appended to the audit chain as `logistics.refused`,
+  // after its own transaction rolled back, then thrown as it was.
+  for (const [action, subjectOf] of Object.entries(REFUSAL_SUBJECT)) {
+    const name = action as keyof typeof REFUSAL_SUBJECT
+    const write = service[name] as (actor: Actor, ...rest: never[]) => Promise<unknown>
+    const wrapped = async (actor: Actor, ...rest: never[]): Promise<unknown> => {
+      try {
+        return await write(actor, ...rest)
+      } catch (e) {
+        if (e instanceof ApiError && (e.status === 403 || e.status === 409 || e.status === 422))
+          await store.commandAudit.append([
+            entry(actor, 'refused', (subjectOf as (x: never) => string)(rest[0]!), {
+              action: name,
+              status: e.status,
+              why: e.details.length > 0 ? e.details.map(formatIssue) : [e.message],
+            }),
+          ])
+        throw e
+      }
+    }
+    Object.assign(service, { [name]: wrapped })
+  }
+  return service
 }
+
+/** The writes of the service whose refusals are audited, and the subject of each (its first argument after the actor). */
+const REFUSAL_SUBJECT = {
+  putCatalogue: () => 'catalogue',
+  putDepot: (d: { id: string }) => d.id,
+  move: (m: MovementInput) => ('depotId' in m ? m.depotId : `${m.fromDepotId}→${m.toDepotId}`),
+  putExposure: () => 'exposure',
+  putNorms: () => 'norms',
+  putAllocationSettings: () => 'allocation-settings',
+  propose: () => 'allocation',
+  dispatchPlan: (planId: string) => planId,
+  dispatchStep: (id: string) => id,
+  putShelter: (x: { id: string }) => x.id,
+  occupy: (id: string) => id,
+  evacuate: (areaId: string) => areaId,
+  submitRequest: (r: { postId: string }) => r.postId,
+  requestStep: (id: string) => id,
+} as const satisfies Partial<Record<keyof LogisticsService, (x: never) => string>>

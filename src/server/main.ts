@@ -8,7 +8,19 @@ import type { Clock } from '../core/clock.ts'
 import { openStore, resolveDatabaseUrl, type Store } from '../store/index.ts'
 import { buildApp } from './app.ts'
 import { storeDeps } from './deps.ts'
-import { tokenDigest, type TokenGrant } from './auth.ts'
+import {
+  anyOf,
+  tokenAuthenticator,
+  tokenDigest,
+  type Authenticator,
+  type TokenGrant,
+} from './auth.ts'
+import {
+  createSessionService,
+  hashPassword,
+  type SessionService,
+  type UserAccount,
+} from './sessions.ts'
 import type { ServerConfig } from './config.ts'
 import { createInProcessRunner } from '../compute/in-process-runner.ts'
 import { createWorkerRunner } from '../compute/worker-runner.ts'
@@ -17,13 +29,19 @@ import {
   loadDemoRegion,
   readDemoRegion,
   startDemoReplay,
+  type DemoRegion,
   type DemoReplay,
 } from './demo.ts'
-import { createDemoCommand, loadDemoCommand, readDemoCommand } from './demo-command.ts'
+import {
+  createDemoCommand,
+  loadDemoCommand,
+  readDemoCommand,
+  type DemoCommandFile,
+} from './demo-command.ts'
+import { startDemoSkill, type DemoSkill } from './demo-skill.ts'
 import { EventHub } from './events.ts'
 import { createForecastTrigger, cycleDeps } from './forecast-trigger.ts'
 import { routingStateUpdate } from '../forecast/cycle/routing-state-update.ts'
-import type { ForecastRunId } from '../core/ids.ts'
 import type { Rng } from '../core/rng.ts'
 import { createCommandService } from './command-service.ts'
 import { createDeliveryService } from './delivery.ts'
@@ -32,6 +50,7 @@ import {
   createWarningService,
   noWarnings,
   warningSetupFromConfig,
+  warnOnForecasts,
   type WarningSetup,
 } from './warnings.ts'
 
@@ -44,6 +63,52 @@ export interface RunningServer {
 const systemClock: Clock = { now: () => Date.now() as EpochMs }
 /** Jitter of delivery retries: unpredictable on purpose, so receivers are not hit in step. */
 const systemRng: Rng = { next: () => Math.random() }
+
+/**
+ * The warning zones and rules a configuration gives the server: the demo region's, the
+ * configured `warnings`, or none; CAP `web` left empty.
+ * @param demo the demo region when the configuration runs the demo (read when not given)
+ */
+export function configuredWarnings(
+  config: ServerConfig,
+  demo: DemoRegion | undefined = config.demo ? readDemoRegion() : undefined,
+): WarningSetup {
+  if (demo !== undefined) return demoWarnings(demo, '')
+  if (config.warnings !== undefined) return warningSetupFromConfig(config.warnings, '')
+  return noWarnings('')
+}
+
+/** The setting under which the key that signs session tokens is kept. */
+export const SESSION_KEY_SETTING = 'session-signing-key'
+
+/**
+ * Sign-in for the configured users; in demo mode without configured users, for the demo's
+ * people with one password made for this run (logged once). Undefined when nobody signs in.
+ */
+async function sessionsFor(
+  config: ServerConfig,
+  store: Store,
+  demoFile: DemoCommandFile | undefined,
+  log: (msg: string) => void,
+): Promise<SessionService | undefined> {
+  let users: readonly UserAccount[] = config.users
+  if (users.length === 0 && demoFile !== undefined) {
+    const password = randomBytes(9).toString('base64url')
+    const passwordHash = await hashPassword(password)
+    users = demoFile.users.map((u) => ({ ...u, passwordHash }))
+    log(
+      `demo sign-in: users ${users.map((u) => u.user).join(', ')}; password for this run: ${password}`,
+    )
+  }
+  if (users.length === 0) return undefined
+  const key = await store.settings.setIfAbsent(SESSION_KEY_SETTING, randomBytes(32).toString('hex'))
+  return createSessionService(
+    users,
+    Buffer.from(key, 'hex'),
+    systemClock,
+    config.sessionHours * 3_600_000,
+  )
+}
 
 /**
  * Starts the server with `config`; resolves once it listens.
@@ -63,10 +128,17 @@ export async function startServer(
     grants = [{ sha256: tokenDigest(token), user: 'admin', role: 'admin', areas: ['*'] }]
     onToken(token)
   }
+  const demoFile = config.demo ? readDemoCommand() : undefined
+  const sessions = await sessionsFor(config, store, demoFile, log)
+  const credentials: Authenticator =
+    sessions === undefined
+      ? tokenAuthenticator(grants)
+      : anyOf(tokenAuthenticator(grants), sessions)
   const events = new EventHub()
   // In demo mode the app's clock is the replay's simulated time (see DemoReplay.now), so the
   // CAP feed lists the alerts of the replayed flood as active.
   let replay: DemoReplay | undefined
+  let demoSkill: DemoSkill | undefined
   const appClock: Clock = config.demo
     ? { now: () => replay?.now() ?? systemClock.now() }
     : systemClock
@@ -83,12 +155,7 @@ export async function startServer(
   const baseUrl = (): string => (config.publicUrl ?? listening).replace(/\/$/, '')
   const demo = config.demo ? readDemoRegion() : undefined
   const feed = (): string => `${baseUrl()}/cap/feed.atom`
-  const configured: WarningSetup =
-    demo !== undefined
-      ? demoWarnings(demo, '')
-      : config.warnings !== undefined
-        ? warningSetupFromConfig(config.warnings, '')
-        : noWarnings('')
+  const configured = configuredWarnings(config, demo)
   // CAP `web` is the server's feed unless configured: known once the server listens.
   const setup: WarningSetup =
     config.warnings?.web !== undefined && demo === undefined
@@ -135,20 +202,14 @@ export async function startServer(
     setup,
   )
   // Outside the demo, every completed forecast cycle re-evaluates the zones.
-  const unsubscribe = demo
-    ? () => {}
-    : events.subscribe((e) => {
-        if (e.kind === 'forecast')
-          warnings
-            .forecastIssued(e.runId as ForecastRunId)
-            .catch((err: unknown) => log(`warnings after forecast ${e.runId}: ${String(err)}`))
-      })
+  const forecastWarnings = demo ? undefined : warnOnForecasts(events, warnings, log)
   const app = await buildApp(
     {
       ...storeDeps(store),
       clock: appClock,
       events,
-      grants,
+      grants: credentials,
+      ...(sessions !== undefined ? { sessions } : {}),
       forecastTrigger,
       warnings,
       delivery,
@@ -159,6 +220,8 @@ export async function startServer(
       ping: async () => {
         await store.series.list({ stationId: '__health__' as never })
       },
+      ...(config.demo ? { demoReplay: () => replay } : {}),
+      ...(config.webRoot !== undefined ? { webRoot: config.webRoot } : {}),
     },
     { bodyLimit: config.bodyLimit, logLevel: config.logLevel },
   )
@@ -170,8 +233,7 @@ export async function startServer(
   if (demo !== undefined) {
     await loadDemoRegion(store, demo, log)
     // The demo's posts, users, depots, stock and exposure; orders and allocations in the replay.
-    const demoFile = readDemoCommand()
-    await loadDemoCommand({ command, logistics, log }, demoFile)
+    await loadDemoCommand({ command, logistics, log }, demoFile!)
     const demoCommand = createDemoCommand(
       {
         command,
@@ -181,7 +243,7 @@ export async function startServer(
         warnings: { zones: setup.zones, levels: setup.rules.levels.map((l) => l.name) },
         log,
       },
-      demoFile,
+      demoFile!,
     )
     await warnings.start()
     replay = startDemoReplay(
@@ -194,9 +256,23 @@ export async function startServer(
         await warnings.forecastIssued(runId)
         await demoCommand.afterCycle()
       },
+      {
+        paused: config.demoPaused,
+        onChange: (s) =>
+          events.publish({
+            kind: 'replay',
+            simTime: new Date(s.simTime).toISOString(),
+            state: s.state,
+            speed: s.speed,
+          }),
+      },
     )
     replay.finished.catch((e: unknown) =>
       log(`demo replay stopped: ${e instanceof Error ? e.message : String(e)}`),
+    )
+    // Each basin's forecast skill, hindcast on a worker thread while the replay runs.
+    demoSkill = startDemoSkill(store, demo, log, {}, (basinId) =>
+      events.publish({ kind: 'skill', basinId }),
     )
   } else await warnings.start()
   return {
@@ -205,8 +281,10 @@ export async function startServer(
     async close() {
       replay?.stop()
       await replay?.finished.catch(() => {})
-      unsubscribe()
+      await demoSkill?.stop()
+      forecastWarnings?.stop()
       await forecastTrigger.idle()
+      await forecastWarnings?.idle()
       await warnings.stop()
       await delivery.stop()
       await command.stop()

@@ -7,3 +7,8 @@ export { RejectedBatchError } from './errors.ts'
 export type { SubscriptionStore } from './repositories/subscriptions.ts'
 export type { CatalogueRepository } from './repositories/catalogue.ts'
 export type { LogisticsSettingsRepository, Versioned } from './repositories/logistics-settings.ts'
+export type {
+  LatestBasinForecast,
+  LatestObservation,
+  NetworkStateRepository,
+} from './repositories/network-state.ts'

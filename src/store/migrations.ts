@@ -770,6 +770,49 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
           await db.schema.alterTable('outbox').dropColumn(c).execute()
       },
     },
+
+    // Summaries of hindcasts (src/forecast/hindcast/skill.ts), appended as they are computed:
+    // what was run in columns, the scores per lead time as one JSON document (flows in m³/s).
+    '0006_hindcast_skill': {
+      async up(db: AnyDb): Promise<void> {
+        await db.schema
+          .createTable('hindcast_skill')
+          .$call(identity)
+          .addColumn('basin_id', 'text', (c) => c.notNull().references('basins.id'))
+          .addColumn('computed_at', 'bigint', (c) => c.notNull())
+          .addColumn('first_issue', 'bigint', (c) => c.notNull())
+          .addColumn('last_issue', 'bigint', (c) => c.notNull())
+          .addColumn('issues', 'integer', (c) => c.notNull().check(sql`issues >= 1`))
+          .addColumn('every_steps', 'integer', (c) => c.notNull().check(sql`every_steps >= 1`))
+          .addColumn('update_method', 'text', (c) =>
+            c.notNull().check(sql`update_method in ('none', 'routing', 'correction', 'enkf')`),
+          )
+          .addColumn('model', 'text', (c) => c.notNull())
+          .addColumn('members', 'integer', (c) => c.notNull().check(sql`members >= 2`))
+          .addColumn('horizon_steps', 'integer', (c) => c.notNull().check(sql`horizon_steps >= 1`))
+          .addColumn('step_ms', 'bigint', (c) => c.notNull().check(sql`step_ms > 0`))
+          .addColumn('seed', 'bigint', (c) => c.notNull())
+          .addColumn('forcing_note', 'text', (c) => c.notNull())
+          // [{ name, value }], value in m³/s.
+          .addColumn('thresholds', json, (c) => c.notNull())
+          .addColumn('threshold_note', 'text', (c) => c.notNull())
+          .addColumn('flow_unit', 'text', (c) => c.notNull().check(sql`flow_unit = 'm3/s'`))
+          // [{ lead, n, crps, …, thresholds: [{ name, hits, …, pod, far, csi, bias, pofd }] }].
+          .addColumn('leads', json, (c) => c.notNull())
+          .addCheckConstraint('hindcast_skill_issue_order', sql`first_issue <= last_issue`)
+          .execute()
+        // A basin's latest summary, as `latest` reads it.
+        await db.schema
+          .createIndex('hindcast_skill_basin')
+          .on('hindcast_skill')
+          .columns(['basin_id', 'computed_at', 'id'])
+          .execute()
+      },
+
+      async down(db: AnyDb): Promise<void> {
+        await db.schema.dropTable('hindcast_skill').execute()
+      },
+    },
   }
 }
 

@@ -85,6 +85,31 @@ export interface ThresholdsTable {
   set_at: number
 }
 
+/**
+ * Hindcast summaries (`HindcastSkill`), appended; times in epoch ms, `step_ms` in ms; the JSON
+ * documents hold flows in m³/s.
+ */
+export interface HindcastSkillTable {
+  id: Generated<number>
+  basin_id: string
+  computed_at: number
+  first_issue: number
+  last_issue: number
+  issues: number
+  every_steps: number
+  update_method: string
+  model: string
+  members: number
+  horizon_steps: number
+  step_ms: number
+  seed: number
+  forcing_note: string
+  thresholds: JsonColumn
+  threshold_note: string
+  flow_unit: string
+  leads: JsonColumn
+}
+
 /** One model configuration per basin (`ModelConfig`); `updated_at` in epoch ms. */
 export interface ModelConfigsTable {
   basin_id: string
@@ -492,6 +517,7 @@ export interface StoreSchema {
   observation_revisions: ObservationRevisionsTable
   thresholds: ThresholdsTable
   model_configs: ModelConfigsTable
+  hindcast_skill: HindcastSkillTable
   model_states: ModelStatesTable
   forcing_forecasts: ForcingForecastsTable
   forecast_runs: ForecastRunsTable

@@ -34,7 +34,7 @@ import {
 
 describeStores('Store', (store) => {
   it('is migrated on open and says its schema version', async () => {
-    expect(store().schemaVersion).toBe(5)
+    expect(store().schemaVersion).toBe(6)
   })
 
   it('commits a transaction’s writes to several repositories together', async () => {
@@ -190,7 +190,7 @@ describe('openStore on SQLite', () => {
     const raw = new Database(path, { readonly: true })
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
     const v = raw.prepare('select version, name from schema_version').get()
-    expect(v).toEqual({ version: 5, name: '0005_outbox_orders' })
+    expect(v).toEqual({ version: 6, name: '0006_hindcast_skill' })
     raw.close()
     expect(store.dialect).toMatchObject({ name: 'sqlite', rowLocks: false, blobType: 'blob' })
   })
@@ -202,7 +202,7 @@ describe('openStore on SQLite', () => {
     await a.observations.write(hourly('Q1', 3), ms(1))
     await a.close()
     const b = await openStore(path)
-    expect(b.schemaVersion).toBe(5)
+    expect(b.schemaVersion).toBe(6)
     expect(await b.observations.count(seriesId('Q1'))).toBe(3)
     await b.close()
   })
@@ -277,6 +277,28 @@ describe('openStore on SQLite', () => {
     }
   })
 
+  it('takes 0006_hindcast_skill down and up again', async () => {
+    const { db } = openSqlite(join(tempDir(), 'f.db'))
+    try {
+      await migrateToLatest(db, SQLITE)
+      const tables = async () =>
+        (
+          await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
+            db,
+          )
+        ).rows.map((r) => r.name)
+      expect(await tables()).toContain('hindcast_skill')
+      const m = migrations(SQLITE)['0006_hindcast_skill']!
+      await m.down!(db as never)
+      expect(await tables()).not.toContain('hindcast_skill')
+      expect(await tables()).toContain('basins')
+      await m.up(db as never)
+      expect(await tables()).toContain('hindcast_skill')
+    } finally {
+      await db.destroy()
+    }
+  })
+
   it('refuses a schema option, which only PostgreSQL has', async () => {
     await expect(openStore(join(tempDir(), 'f.db'), { schema: 'x' })).rejects.toThrow(/PostgreSQL/)
   })
@@ -295,9 +317,9 @@ describe.skipIf(PG_URL === undefined)('openStore on PostgreSQL', () => {
     const store = await openStore(PG_URL!, { schema, poolSize: 2 })
     try {
       expect(store.dialect).toMatchObject({ name: 'postgres', rowLocks: true, jsonType: 'jsonb' })
-      expect(store.schemaVersion).toBe(5)
+      expect(store.schemaVersion).toBe(6)
       const again = await openStore(PG_URL!, { schema })
-      expect(again.schemaVersion).toBe(5)
+      expect(again.schemaVersion).toBe(6)
       await again.close()
     } finally {
       await store.close()

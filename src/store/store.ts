@@ -16,6 +16,10 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import {
+  networkStateRepository,
+  type NetworkStateRepository,
+} from './repositories/network-state.ts'
 import type { Kysely } from 'kysely'
 import type {
   CommandAuditRepository,
@@ -77,6 +81,8 @@ import {
   type LogisticsSettingsRepository,
 } from './repositories/logistics-settings.ts'
 import { modelConfigRepository } from './repositories/model-configs.ts'
+import { hindcastSkillRepository } from './repositories/skill.ts'
+import type { HindcastSkillRepository } from '../forecast/hindcast/skill.ts'
 import { modelStateRepository } from './repositories/model-states.ts'
 import type { ObservationFastPath } from './repositories/observation-plan.ts'
 import { observationRepository } from './repositories/observations.ts'
@@ -110,6 +116,8 @@ export interface Repositories {
   readonly modelStates: ModelStateRepository
   readonly forcingForecasts: ForcingForecastRepository
   readonly forecasts: ForecastRepository
+  /** Summaries of hindcasts per basin (their skill per lead time), appended. */
+  readonly hindcastSkill: HindcastSkillRepository
   /** Each zone's warning events, appended with optimistic concurrency. */
   readonly warnings: WarningRepository
   /** Published CAP alerts. */
@@ -151,6 +159,8 @@ export interface Repositories {
   readonly requests: RequestRepository
   /** Versioned logistics documents (norms, exposure, depot areas, plans) in the settings table. */
   readonly logisticsSettings: LogisticsSettingsRepository
+  /** The whole network's latest observations, thresholds and forecasts in a few statements. */
+  readonly networkState: NetworkStateRepository
 }
 
 /** An open database with its repositories. */
@@ -263,6 +273,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     modelStates: modelStateRepository(ctx),
     forcingForecasts: forcingForecastRepository(ctx),
     forecasts: forecastRepository(ctx),
+    hindcastSkill: hindcastSkillRepository(ctx),
     warnings: warningRepository(ctx),
     capAlerts: capAlertRepository(ctx),
     audit: auditRepository(ctx),
@@ -285,6 +296,7 @@ function repositories(ctx: RepositoryContext): Repositories {
     shelters: shelterRepository(ctx),
     requests: requestRepository(ctx),
     logisticsSettings: logisticsSettingsRepository(ctx),
+    networkState: networkStateRepository(ctx),
   }
 }
 

@@ -27,6 +27,8 @@ import type { WarningZoneId } from '../../src/warn/types.ts'
 import {
   createWarningService,
   noWarnings,
+  warnOnForecasts,
+  type ForecastWarnings,
   type WarningService,
   type WarningSetup,
 } from '../../src/server/warnings.ts'
@@ -65,6 +67,8 @@ export interface TestServer {
   readonly events: EventHub
   readonly forecastTrigger: ForecastTrigger
   readonly warnings: WarningService
+  /** Zones evaluated after each forecast cycle, as on a running server (src/server/main.ts). */
+  readonly forecastWarnings: ForecastWarnings
   /**
    * Not started: tests run `delivery.worker` passes themselves, or call `start()`. The command
    * service wakes it (one pass) when it adds order messages to the outbox.
@@ -86,6 +90,8 @@ export async function testServer(
     warnings?: WarningSetup
     /** Delivery settings over the defaults (the `delivery` section of the configuration). */
     delivery?: Partial<ServerConfig['delivery']>
+    /** The built dashboard served at `/` (default web/dist). */
+    webRoot?: string
   } = {},
 ): Promise<TestServer> {
   const opened = await (options.target ?? STORE_TARGETS[0]!).open()
@@ -160,6 +166,7 @@ export async function testServer(
     },
     options.warnings ?? noWarnings('http://freshet.test/cap/feed.atom'),
   )
+  const forecastWarnings = warnOnForecasts(events, warnings, () => {})
   const app = await buildApp(
     {
       ...storeDeps(store),
@@ -173,6 +180,7 @@ export async function testServer(
       logistics,
       store,
       ping: async () => {},
+      ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
     },
     { bodyLimit: options.bodyLimit ?? 1024 * 1024, logLevel: 'silent' },
   )
@@ -182,6 +190,7 @@ export async function testServer(
     events,
     forecastTrigger,
     warnings,
+    forecastWarnings,
     delivery,
     command,
     logistics,
@@ -192,7 +201,9 @@ export async function testServer(
       clock.t = t
     },
     async close() {
+      forecastWarnings.stop()
       await forecastTrigger.idle()
+      await forecastWarnings.idle()
       await warnings.stop()
       await delivery.stop()
       await command.stop()
@@ -310,4 +321,102 @@ export async function observe(
   if (r.statusCode !== 200 || r.json<{ inserted: number }>().inserted !== 1)
     throw new Error(`observation not stored: ${r.statusCode} ${r.body}`)
   await s.warnings.idle()
+}
+
+const DAY = 86_400_000
+
+/**
+ * Makes basin `zone` forecastable through the API, as an admin and a forecaster would: its
+ * observed precipitation and PET (daily series on the basin, `days` days before the clock of
+ * 2 mm and 3 mm a day), a daily outlet discharge series `<zone>:outlet` carrying
+ * {@link TEST_THRESHOLDS} (the forecast cycle compares the basin's discharge series with
+ * them), and a GR4J model. Throws on any refused request.
+ */
+export async function prepareForecasts(
+  s: TestServer,
+  zone: 'seine' | 'aube',
+  days = 60,
+): Promise<void> {
+  const send = async (
+    method: 'PUT' | 'POST',
+    url: string,
+    token: string,
+    payload: object,
+  ): Promise<void> => {
+    const r = await s.app.inject({ method, url, headers: auth(token), payload })
+    if (r.statusCode !== 200) throw new Error(`${method} ${url}: ${r.statusCode} ${r.body}`)
+  }
+  const variables = [
+    ['precipitation', 'mm', 2],
+    ['pet', 'mm', 3],
+    ['discharge', 'm3/s', null],
+  ] as const
+  for (const [variable, unit] of variables) {
+    const id = variable === 'discharge' ? `${zone}:outlet` : `${zone}:${variable}`
+    await send('PUT', `/api/v1/series/${id}`, TOKENS.admin, {
+      id,
+      variable,
+      unit,
+      kind: 'observed',
+      stationId: null,
+      basinId: zone,
+      stepMs: DAY,
+    })
+  }
+  const start = s.now - days * DAY
+  await send('POST', '/api/v1/observations', TOKENS.forecaster, {
+    observations: variables.flatMap(([variable, unit, value]) =>
+      value === null
+        ? []
+        : Array.from({ length: days }, (_, i) => ({
+            series: `${zone}:${variable}`,
+            t: new Date(start + i * DAY).toISOString(),
+            value,
+            unit,
+          })),
+    ),
+  })
+  for (const [name, value] of Object.entries(TEST_THRESHOLDS))
+    await send('PUT', `/api/v1/series/${zone}:outlet/thresholds/${name}`, TOKENS.forecaster, {
+      value,
+      reason: 'test thresholds of the outlet',
+      returnPeriodYears: Number(name.slice(1)),
+    })
+  await send('PUT', `/api/v1/basins/${zone}/model`, TOKENS.forecaster, {
+    model: 'GR4J',
+    params: { X1: 150, X2: 0, X3: 60, X4: 1.1 },
+  })
+}
+
+/**
+ * Sends an ensemble weather forecast for basin `zone` issued at the clock's time (one array
+ * of daily precipitation per member, mm) as a forecaster, waits for the forecast cycle it
+ * starts and for the evaluation of every zone after it, and returns the cycle's run.
+ */
+export async function forecastRain(
+  s: TestServer,
+  zone: 'seine' | 'aube',
+  members: readonly (readonly number[])[],
+): Promise<{ id: string; status: string; note: string }> {
+  const r = await s.app.inject({
+    method: 'POST',
+    url: '/api/v1/forcing-forecasts',
+    headers: auth(TOKENS.forecaster),
+    payload: {
+      basin: zone,
+      issueTime: new Date(s.now).toISOString(),
+      stepHours: 24,
+      source: 'test ensemble',
+      members: members.map((precip) => ({ precip, pet: precip.map(() => 3) })),
+    },
+  })
+  if (r.statusCode !== 200 || r.json<{ forecastRequested: boolean }>().forecastRequested !== true)
+    throw new Error(`forecast not taken: ${r.statusCode} ${r.body}`)
+  await s.forecastTrigger.idle()
+  await s.forecastWarnings.idle()
+  await s.warnings.idle()
+  const runs = await s.app.inject({ method: 'GET', url: '/api/v1/forecasts?limit=1' })
+  const [run] = runs.json<{ id: string; status: string; note: string }[]>()
+  if (run === undefined) throw new Error('no forecast run')
+  return run
 }

@@ -152,6 +152,9 @@ export class MemoryModelConfigRepository implements ModelConfigRepository {
   async find(basinId: BasinId): Promise<ModelConfig | undefined> {
     return this.byBasin.get(basinId)
   }
+  async models(): Promise<ReadonlyMap<BasinId, string>> {
+    return new Map([...this.byBasin].map(([id, c]) => [id, c.model]))
+  }
 }
 
 /** Every state saved, by basin; `puts` lists them in the order they were saved. */

@@ -35,6 +35,7 @@ describe('lead scores', () => {
     addForecast(acc, 1, Float64Array.of(1, 1, 1, 1), 1, 1, 0) // correct negative
     const t = leadScores(acc)[0]!.thresholds[0]!
     expect(t.name).toBe('T')
+    expect([t.hits, t.misses, t.falseAlarms, t.correctNegatives]).toEqual([2, 1, 1, 1])
     expect(t.pod).toBeCloseTo(2 / 3, 14)
     expect(t.far).toBeCloseTo(1 / 3, 14)
     expect(t.csi).toBeCloseTo(2 / 4, 14)

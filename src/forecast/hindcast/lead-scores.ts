@@ -15,7 +15,7 @@
  * persistence value exists, so that every score of a lead time is over the same pairs.
  * Units: CRPS, spread and RMSE in the flows' unit (mm/step); the rest dimensionless.
  */
-import type { ContingencyScores } from '../../hydro/criteria/events.ts'
+import type { Contingency, ContingencyScores } from '../../hydro/criteria/events.ts'
 import { contingencyScores } from '../../hydro/criteria/events.ts'
 import { crps, crpss } from '../../hydro/criteria/ensemble.ts'
 import type { FlowThreshold } from './references.ts'
@@ -35,8 +35,8 @@ export interface LeadScore {
   readonly spread: number
   /** RMSE of the ensemble mean (mm/step). */
   readonly rmseMean: number
-  /** Contingency scores per threshold, in the order of the thresholds. */
-  readonly thresholds: readonly (ContingencyScores & { readonly name: string })[]
+  /** The contingency table and its scores per threshold, in the order of the thresholds. */
+  readonly thresholds: readonly (Contingency & ContingencyScores & { readonly name: string })[]
 }
 
 /** Running sums per lead time (fields are per-lead arrays). */
@@ -141,15 +141,13 @@ export function leadScores(acc: LeadAccumulator): LeadScore[] {
       rmseMean: n > 0 ? Math.sqrt(acc.squaredError[j]! / n) : NaN,
       thresholds: acc.thresholds.map((t, i) => {
         const tb = acc.table[i]!
-        return {
-          name: t.name,
-          ...contingencyScores({
-            hits: tb[4 * j]!,
-            misses: tb[4 * j + 1]!,
-            falseAlarms: tb[4 * j + 2]!,
-            correctNegatives: tb[4 * j + 3]!,
-          }),
+        const table: Contingency = {
+          hits: tb[4 * j]!,
+          misses: tb[4 * j + 1]!,
+          falseAlarms: tb[4 * j + 2]!,
+          correctNegatives: tb[4 * j + 3]!,
         }
+        return { name: t.name, ...table, ...contingencyScores(table) }
       }),
     })
   }

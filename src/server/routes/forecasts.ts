@@ -43,6 +43,62 @@ const basinForecastSchema = z.object({
   members: z.array(z.array(z.number())).optional().describe('every member, with ?members=true'),
 })
 
+const score = z.number().nullable()
+
+const skillSchema = z
+  .object({
+    basin: z.string(),
+    computedAt: z.string().describe('when the hindcast was computed (ISO 8601)'),
+    firstIssue: z.string().describe('start of the day of the first forecast issued (ISO 8601)'),
+    lastIssue: z.string().describe('start of the day of the last forecast issued (ISO 8601)'),
+    issues: z.number().int().describe('forecasts issued'),
+    everySteps: z.number().int().describe('steps between issues'),
+    update: z
+      .enum(['none', 'routing', 'correction', 'enkf'])
+      .describe('state update of the forecasts scored'),
+    model: z.string(),
+    members: z.number().int(),
+    horizonSteps: z.number().int(),
+    stepHours: z.number(),
+    seed: z.number().int(),
+    forcingNote: z.string().describe('how the members were made; synthetic members say so'),
+    unit: z.literal('m3/s').describe('unit of every flow: thresholds, CRPS, spread, RMSE'),
+    thresholds: z
+      .array(z.object({ name: z.string(), value: z.number().describe('m³/s') }))
+      .describe('flow thresholds of the contingency scores'),
+    thresholdNote: z.string(),
+    leads: z.array(
+      z.object({
+        lead: z.number().int().describe('lead time in steps; lead 1 is the day of issue'),
+        n: z.number().int().describe('forecasts scored at this lead'),
+        crps: score.describe('mean CRPS of the ensemble, m³/s'),
+        crpsPersistence: score.describe('mean CRPS of persistence, m³/s'),
+        crpsClimatology: score.describe('mean CRPS of the day-of-year climatology, m³/s'),
+        crpssPersistence: score.describe('1 − CRPS/CRPS of persistence; > 0 beats it'),
+        crpssClimatology: score.describe('1 − CRPS/CRPS of climatology; > 0 beats it'),
+        spread: score.describe('ensemble spread, √(mean member variance), m³/s'),
+        rmseMean: score.describe('RMSE of the ensemble mean, m³/s'),
+        thresholds: z
+          .array(
+            z.object({
+              name: z.string(),
+              hits: z.number().int(),
+              misses: z.number().int(),
+              falseAlarms: z.number().int(),
+              correctNegatives: z.number().int(),
+              pod: score,
+              far: score,
+              csi: score,
+              bias: score,
+              pofd: score,
+            }),
+          )
+          .describe('the ensemble median against each threshold; null: undefined score'),
+      }),
+    ),
+  })
+  .describe("a basin's latest hindcast summary")
+
 const runOut = (r: ForecastRun): z.infer<typeof runSchema> => ({
   id: r.id,
   issueTime: iso(r.issueTime),
@@ -133,6 +189,51 @@ export function registerForecasts(app: FastifyInstance, deps: AppDeps): void {
       const run = runs.find((x) => x.status === 'complete')
       if (run === undefined) throw new ApiError(404, 'not_found', 'no complete forecast yet')
       return basinForecast(run, req.params.id, req.query.members === 'true')
+    },
+  )
+
+  r.get(
+    '/api/v1/basins/:id/skill',
+    {
+      schema: {
+        tags: ['forecasts'],
+        summary:
+          "The skill of a basin's forecasts per lead time, from its latest hindcast (flows in m³/s)",
+        params: z.object({ id: idSchema }),
+        response: { 200: skillSchema },
+      },
+    },
+    async (req) => {
+      const s = await deps.store.hindcastSkill.latest(req.params.id as BasinId)
+      if (s === undefined) {
+        const known = (await deps.basins.find(req.params.id as BasinId)) !== undefined
+        throw new ApiError(
+          404,
+          'not_found',
+          known
+            ? `no hindcast skill for basin ${req.params.id} yet: none has been computed (freshet hindcast --db --basin, or the demo after loading)`
+            : `no basin ${req.params.id}`,
+        )
+      }
+      return {
+        basin: s.basinId,
+        computedAt: iso(s.computedAt),
+        firstIssue: iso(s.firstIssue),
+        lastIssue: iso(s.lastIssue),
+        issues: s.issues,
+        everySteps: s.everySteps,
+        update: s.update,
+        model: s.model,
+        members: s.members,
+        horizonSteps: s.horizonSteps,
+        stepHours: s.stepMs / 3_600_000,
+        seed: s.seed,
+        forcingNote: s.forcingNote,
+        unit: s.flowUnit,
+        thresholds: s.thresholds.map((t) => ({ ...t })),
+        thresholdNote: s.thresholdNote,
+        leads: s.leads.map((l) => ({ ...l, thresholds: l.thresholds.map((t) => ({ ...t })) })),
+      }
     },
   )
 

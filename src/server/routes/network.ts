@@ -98,6 +98,61 @@ export function registerNetwork(app: FastifyInstance, deps: AppDeps): void {
     },
   )
   r.get(
+    '/api/v1/basins/:id/model',
+    {
+      schema: {
+        tags: ['network'],
+        summary: "A basin's model: parameters, options and how they were calibrated",
+        params: idParams,
+        response: {
+          200: z.object({
+            basinId: z.string(),
+            model: z.string(),
+            params: z.record(z.string(), z.number()).describe("by name, in the model's units"),
+            options: z.record(z.string(), z.unknown()),
+            calibration: z
+              .object({
+                criterion: z.string().describe('e.g. KGE, NSE'),
+                value: z.number().describe('the criterion reached over the period'),
+                evaluations: z.number().int().describe('model runs of the search'),
+                from: isoTime,
+                to: isoTime.describe('end of the calibration period (exclusive)'),
+              })
+              .nullable()
+              .describe('null when the parameters were set by hand'),
+            updatedAt: isoTime,
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const id = req.params.id as BasinId
+      if ((await deps.basins.find(id)) === undefined)
+        throw new ApiError(404, 'not_found', `no basin ${req.params.id}`)
+      const m = await deps.modelConfigs.find(id)
+      if (m === undefined)
+        throw new ApiError(404, 'not_found', `basin ${req.params.id} has no model yet`)
+      const c = m.calibration
+      return {
+        basinId: m.basinId,
+        model: m.model,
+        params: { ...m.params },
+        options: { ...m.options },
+        calibration:
+          c === null
+            ? null
+            : {
+                criterion: c.criterion,
+                value: c.value,
+                evaluations: c.evaluations,
+                from: iso(c.from),
+                to: iso(c.to),
+              },
+        updatedAt: iso(m.updatedAt),
+      }
+    },
+  )
+  r.get(
     '/api/v1/series',
     {
       schema: {

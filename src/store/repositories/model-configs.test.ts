@@ -28,6 +28,12 @@ describeStores('ModelConfigRepository', (store) => {
     expect(await store().modelConfigs.find(B1)).toEqual(config)
     expect(await store().modelConfigs.find(basinId('B2'))).toEqual(handSet)
     expect(await store().modelConfigs.find(basinId('B3'))).toBeUndefined()
+    expect(await store().modelConfigs.models()).toEqual(
+      new Map([
+        [B1, 'CemaNeigeGR4J'],
+        [basinId('B2'), 'GR4J'],
+      ]),
+    )
   })
 
   it('replaces a basin’s configuration when put again', async () => {
@@ -49,5 +55,6 @@ describeStores('ModelConfigRepository', (store) => {
       store().modelConfigs.put({ ...config, params: { X1: Number.POSITIVE_INFINITY } }),
     ).rejects.toThrow(/cannot be stored as JSON/)
     expect(await store().modelConfigs.find(B1)).toBeUndefined()
+    expect((await store().modelConfigs.models()).size).toBe(0)
   })
 })

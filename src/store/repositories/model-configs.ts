@@ -27,6 +27,10 @@ export function modelConfigRepository(ctx: RepositoryContext): ModelConfigReposi
         ],
       )
     },
+    async models() {
+      const rows = await ctx.db.selectFrom('model_configs').select(['basin_id', 'model']).execute()
+      return new Map(rows.map((r) => [r.basin_id as BasinId, r.model]))
+    },
     async find(basinId) {
       const r = await ctx.db
         .selectFrom('model_configs')
