@@ -21,7 +21,7 @@ import {
   type Actor,
   type LogisticsService,
 } from '../server/logistics-service.ts'
-import { configuredWarnings } from '../server/main.ts'
+import { configuredWarnings } from '../server/warning-setup.ts'
 import type { WarningZone } from '../warn/types.ts'
 import { openStore, resolveDatabaseUrl, type Store } from '../store/index.ts'
 

@@ -24,14 +24,8 @@ import {
 import type { ServerConfig } from './config.ts'
 import { createInProcessRunner } from '../compute/in-process-runner.ts'
 import { createWorkerRunner } from '../compute/worker-runner.ts'
-import {
-  demoWarnings,
-  loadDemoRegion,
-  readDemoRegion,
-  startDemoReplay,
-  type DemoRegion,
-  type DemoReplay,
-} from './demo.ts'
+import { loadDemoRegion, readDemoRegion, startDemoReplay, type DemoReplay } from './demo.ts'
+import { configuredWarnings } from './warning-setup.ts'
 import {
   createDemoCommand,
   loadDemoCommand,
@@ -46,13 +40,7 @@ import type { Rng } from '../core/rng.ts'
 import { createCommandService } from './command-service.ts'
 import { createDeliveryService } from './delivery.ts'
 import { createLogisticsService } from './logistics-service.ts'
-import {
-  createWarningService,
-  noWarnings,
-  warningSetupFromConfig,
-  warnOnForecasts,
-  type WarningSetup,
-} from './warnings.ts'
+import { createWarningService, warnOnForecasts, type WarningSetup } from './warnings.ts'
 
 export interface RunningServer {
   readonly url: string
@@ -63,20 +51,6 @@ export interface RunningServer {
 const systemClock: Clock = { now: () => Date.now() as EpochMs }
 /** Jitter of delivery retries: unpredictable on purpose, so receivers are not hit in step. */
 const systemRng: Rng = { next: () => Math.random() }
-
-/**
- * The warning zones and rules a configuration gives the server: the demo region's, the
- * configured `warnings`, or none; CAP `web` left empty.
- * @param demo the demo region when the configuration runs the demo (read when not given)
- */
-export function configuredWarnings(
-  config: ServerConfig,
-  demo: DemoRegion | undefined = config.demo ? readDemoRegion() : undefined,
-): WarningSetup {
-  if (demo !== undefined) return demoWarnings(demo, '')
-  if (config.warnings !== undefined) return warningSetupFromConfig(config.warnings, '')
-  return noWarnings('')
-}
 
 /** The setting under which the key that signs session tokens is kept. */
 export const SESSION_KEY_SETTING = 'session-signing-key'
