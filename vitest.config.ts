@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -5,5 +6,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    // Many test files wait on child processes, servers and databases: at least two run at once
+    // even on a two-core machine.
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 })

@@ -54,15 +54,42 @@ function sqliteTarget(name: string, observationFastPath: boolean): StoreTarget {
 /** A schema name no other test run will pick. */
 export const randomSchemaName = (): string => `freshet_test_${randomBytes(6).toString('hex')}`
 
-/** Drops a test schema with everything in it. */
-export async function dropSchema(url: string, schema: string): Promise<void> {
+/**
+ * The advisory lock test schemas are created, migrated and dropped under. Migrating looks at
+ * every table of the database (the migrator's introspection), which fails with "schema … does
+ * not exist" when another test process drops its schema at that moment; holding this lock
+ * around both keeps test processes from stepping on each other.
+ */
+const SCHEMA_LOCK = 727_274_001
+
+/** Runs `fn` holding {@link SCHEMA_LOCK} (on a connection of its own). */
+async function underSchemaLock<T>(url: string, fn: () => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
-    await client.query(`drop schema if exists ${schema} cascade`)
+    await client.query('select pg_advisory_lock($1)', [SCHEMA_LOCK])
+    return await fn()
   } finally {
     await client.end()
   }
+}
+
+/** Drops a test schema with everything in it. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  await underSchemaLock(url, async () => {
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      await client.query(`drop schema if exists ${schema} cascade`)
+    } finally {
+      await client.end()
+    }
+  })
+}
+
+/** Opens a store in a new schema of its own, under {@link SCHEMA_LOCK}. */
+export function openTestSchema(url: string, schema: string): Promise<Store> {
+  return underSchemaLock(url, () => openStore(url, { schema }))
 }
 
 const postgresTarget: StoreTarget = {
@@ -73,7 +100,7 @@ const postgresTarget: StoreTarget = {
     const schema = randomSchemaName()
     let store: Store
     try {
-      store = await openStore(url, { schema })
+      store = await openTestSchema(url, schema)
     } catch (e) {
       // A half-migrated schema would be left behind for every later run to trip over.
       await dropSchema(url, schema)
