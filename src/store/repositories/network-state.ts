@@ -5,11 +5,12 @@
  * each method is one or a few statements, never one per station.
  */
 import type { EpochMs } from '../../core/brand.ts'
-import type { BasinId, ForecastRunId, SeriesId, ThresholdId, UserId } from '../../core/ids.ts'
+import type { BasinId, ForecastRunId, SeriesId, ThresholdId } from '../../core/ids.ts'
 import { FORECAST_QUANTILES } from '../../forecast/ports.ts'
-import type { Threshold, ThresholdSource } from '../../observe/types.ts'
+import type { Threshold } from '../../observe/types.ts'
 import { fromJson, unpackRows } from '../codec.ts'
 import type { RepositoryContext } from './context.ts'
+import { thresholdFromRow } from './thresholds.ts'
 
 /** The latest value of one series. */
 export interface LatestObservation {
@@ -103,19 +104,7 @@ export function networkStateRepository(ctx: RepositoryContext): NetworkStateRepo
         .orderBy('value')
         .orderBy('id')
         .execute()
-      return rows.map((r): Threshold => ({
-        id: r.id as ThresholdId,
-        seriesId: r.series_id as SeriesId,
-        name: r.name,
-        returnPeriodYears: r.return_period_years,
-        value: r.value,
-        source: r.source as ThresholdSource,
-        ciLow: r.ci_low,
-        ciHigh: r.ci_high,
-        setBy: r.set_by as UserId | null,
-        reason: r.reason,
-        setAt: Number(r.set_at) as EpochMs,
-      }))
+      return rows.map(thresholdFromRow)
     },
 
     async latestBasinForecasts(atOrBefore) {

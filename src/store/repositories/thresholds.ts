@@ -20,7 +20,8 @@ const toRow = (t: Threshold): ThresholdsTable => ({
   set_at: t.setAt,
 })
 
-const fromRow = (r: ThresholdsTable): Threshold => ({
+/** A threshold from its row (also read by the network-state repository). */
+export const thresholdFromRow = (r: ThresholdsTable): Threshold => ({
   id: r.id as ThresholdId,
   seriesId: r.series_id as SeriesId,
   name: r.name,
@@ -31,7 +32,7 @@ const fromRow = (r: ThresholdsTable): Threshold => ({
   ciHigh: r.ci_high,
   setBy: r.set_by as UserId | null,
   reason: r.reason,
-  setAt: r.set_at as EpochMs,
+  setAt: Number(r.set_at) as EpochMs,
 })
 
 /** The threshold repository of a store (or of one of its transactions). */
@@ -49,7 +50,7 @@ export function thresholdRepository(ctx: RepositoryContext): ThresholdRepository
         .orderBy('value')
         .orderBy('id')
         .execute()
-      return rows.map(fromRow)
+      return rows.map(thresholdFromRow)
     },
   }
 }
