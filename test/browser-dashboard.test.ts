@@ -1,10 +1,11 @@
 /**
  * The dashboard end to end, in Debian's Chromium against the real server on the demo region
  * (replay paused at its first day), cut off from every origin but the server: the map draws
- * with the stations; clicking a station shows its hydrograph with ensemble bands and
- * thresholds; a forecaster drafts a warning, a duty officer approves it and it is in the feed;
- * an order is issued and a post's answer reaches the page live. Screenshots of each step go to
- * test-artifacts/browser/. No console error, no page error, no request leaves for elsewhere.
+ * with the stations; clicking a station shows its hydrograph with ensemble bands, thresholds
+ * and the model's simulation; a forecaster drafts a warning, a duty officer approves it and it
+ * is in the feed; an order is issued and a post's answer reaches the page live. Screenshots of
+ * each step go to test-artifacts/browser/. No console error, no page error, no request leaves
+ * for elsewhere.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -130,7 +131,7 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     await screenshot(page, '01-map')
   })
 
-  it('shows the hydrograph with its bands and thresholds when a station is clicked on the map', async () => {
+  it('shows the hydrograph with its bands, thresholds and simulation when a station is clicked on the map', async () => {
     const stations = (await (await fetch(`${server.url}/api/v1/dashboard/stations`)).json()) as {
       stations: StationState[]
     }
@@ -149,6 +150,9 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     await expect.poll(() => panel.getAttribute('data-ready'), { timeout: 20_000 }).toBe('true')
     expect(Number(await panel.getAttribute('data-bands'))).toBe(2)
     expect(Number(await panel.getAttribute('data-thresholds'))).toBeGreaterThanOrEqual(1)
+    // The demo's basins have a model: its simulation over the observed forcing is drawn too.
+    await expect.poll(() => panel.getAttribute('data-simulation'), { timeout: 20_000 }).toBe('true')
+    expect(await page.getByTestId('legend-simulation').count()).toBe(1)
     expect(await page.getByTestId('hydrograph').locator('canvas').count()).toBeGreaterThan(0)
     await screenshot(page, '02-hydrograph')
   })

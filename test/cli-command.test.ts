@@ -64,6 +64,9 @@ describe('freshet command posts', { timeout: CLI_TIMEOUT_MS }, () => {
     expect(lines.at(-1)).toBe('19 posts: national 1, basin 1, province 5, county 12')
     const json = JSON.parse(cmd(db, 'posts', 'list', '--json').stdout) as { posts: Post[] }
     expect(new Set(json.posts.map((p) => p.id))).toEqual(new Set(demoPosts().map((p) => p.id)))
+    // Locations (WGS84 degrees) are kept as imported.
+    for (const p of demoPosts())
+      expect(json.posts.find((x) => x.id === p.id)!.location, p.id).toEqual(p.location)
 
     // The same posts through the API: the same audit entry, but for who and when.
     const s = await testServer()
@@ -126,6 +129,20 @@ describe('freshet command posts', { timeout: CLI_TIMEOUT_MS }, () => {
       'upward.json',
       readFileSync(shape, 'utf8').replace('"parish"', '"national", "parents": ["p1"]'),
     )
+    const located = write(
+      'located.json',
+      readFileSync(shape, 'utf8').replace(
+        '"parish"',
+        '"county", "parents": ["p1"], "location": { "lat": 48.2, "lon": 184.5 }',
+      ),
+    )
+    const halfLocated = write(
+      'half.json',
+      readFileSync(shape, 'utf8').replace(
+        '"parish"',
+        '"county", "parents": ["p1"], "location": { "lat": 48.2 }',
+      ),
+    )
     const syntax = write('syntax.json', '{\n  "posts": [\n    { "id": "a", }\n  ]\n}\n')
     const noPosts = write('none.json', '{ "post": [] }')
     const cases: [string, RegExp][] = [
@@ -135,6 +152,11 @@ describe('freshet command posts', { timeout: CLI_TIMEOUT_MS }, () => {
         upward,
         /upward\.json:5: posts\[2\]\.parents\[0\]: parent p1 is a province post, not above c1/,
       ],
+      [
+        located,
+        /located\.json:5: posts\[2\]\.location\.lon: post c1: must be a longitude in \[-180, 180\] degrees, got 184\.5/,
+      ],
+      [halfLocated, /half\.json:5: posts\[2\]\.location\.lon: /],
       [syntax, /syntax\.json:3:18: not JSON/],
       [noPosts, /none\.json: expected an object with an array "posts"/],
       [join(dir, 'missing.json'), /cannot read .*missing\.json: ENOENT/],

@@ -4,9 +4,12 @@
  * link), the delivery record, acknowledgment by link and by API, resend, and escalation to the
  * next contact when no acknowledgment comes in time.
  */
-import { createHmac } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startHttpPeer, type HttpPeer } from '../src/channels/testing/peers.ts'
+import {
+  expectedWebhookSignature,
+  httpPeerPool,
+  type HttpPeer,
+} from '../src/channels/testing/peers.ts'
 import {
   SERVER_TARGETS,
   TEST_WARNINGS,
@@ -41,26 +44,19 @@ interface MessageView {
   log: { attempt: number; resend: number; outcome: string; providerId: string | null }[]
 }
 
-const sign = (secret: string, body: string): string =>
-  `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`
-
 describe.each(SERVER_TARGETS)('delivery over HTTP on $name', (target) => {
   let s: TestServer
-  const peers: HttpPeer[] = []
+  const peers = httpPeerPool()
   beforeEach(async () => {
     s = await testServer({ target, warnings: TEST_WARNINGS, delivery: { ackTimeoutMinutes: 5 } })
     await addTestThresholds(s.store)
   })
   afterEach(async () => {
     await s.close()
-    for (const p of peers.splice(0)) await p.close()
+    await peers.closeAll()
   })
 
-  const peer = async (): Promise<HttpPeer> => {
-    const p = await startHttpPeer()
-    peers.push(p)
-    return p
-  }
+  const peer = (): Promise<HttpPeer> => peers.peer()
   const put = (id: string, body: object, token: string = TOKENS.admin) =>
     s.app.inject({
       method: 'PUT',
@@ -277,8 +273,10 @@ describe.each(SERVER_TARGETS)('delivery over HTTP on $name', (target) => {
 
     expect(hook.received).toHaveLength(1)
     const got = hook.received[0]!
-    expect(got.headers['x-freshet-signature']).toBe(sign(SECRET, got.body))
-    expect(got.headers['x-freshet-signature']).not.toBe(sign(OTHER_SECRET, got.body))
+    expect(got.headers['x-freshet-signature']).toBe(expectedWebhookSignature(SECRET, got.body))
+    expect(got.headers['x-freshet-signature']).not.toBe(
+      expectedWebhookSignature(OTHER_SECRET, got.body),
+    )
     expect(got.headers['content-type']).toMatch(/^application\/json/)
     expect(got.headers['x-freshet-timestamp']).toBe(String(s.now))
     expect(got.idempotencyKey).toBe(sent[0]!.idempotencyKey)
@@ -418,7 +416,7 @@ describe.each(SERVER_TARGETS)('delivery over HTTP on $name', (target) => {
     expect(hook.received).toHaveLength(2)
     expect(hook.received[1]!.idempotencyKey).toBe(hook.received[0]!.idempotencyKey)
     expect(hook.received[1]!.headers['x-freshet-signature']).toBe(
-      sign(SECRET, hook.received[1]!.body),
+      expectedWebhookSignature(SECRET, hook.received[1]!.body),
     )
     expect((await deliveries())[0]).toMatchObject({
       status: 'delivered',
@@ -506,7 +504,9 @@ describe.each(SERVER_TARGETS)('delivery over HTTP on $name', (target) => {
     await s.delivery.worker.deliverDue()
     expect(second.received).toHaveLength(1)
     const got = second.received[0]!
-    expect(got.headers['x-freshet-signature']).toBe(sign(OTHER_SECRET, got.body))
+    expect(got.headers['x-freshet-signature']).toBe(
+      expectedWebhookSignature(OTHER_SECRET, got.body),
+    )
     expect(got.idempotencyKey).not.toBe(first.received[0]!.idempotencyKey)
     expect(JSON.parse(got.body)).toMatchObject({
       alertId: 'freshet.seine.1',

@@ -77,6 +77,36 @@ describe('the demo command file', () => {
     expect(file.depots.length).toBeGreaterThanOrEqual(5)
     expect(file.depots.length).toBeLessThanOrEqual(8)
   })
+
+  it('places every post and every shelter in the demo region, each shelter near its zone', () => {
+    // Paris to Langres, Orléans to Chaumont: the upper Seine and its neighbours.
+    const inRegion = (p: { lat: number; lon: number }): boolean =>
+      p.lat > 47.5 && p.lat < 49.1 && p.lon > 1.5 && p.lon < 5.6
+    for (const p of file.posts) {
+      expect(p.location, p.id).toBeDefined()
+      expect(inRegion(p.location!), p.id).toBe(true)
+    }
+    // No two posts at the same point: each can be clicked when zoomed in.
+    expect(new Set(file.posts.map((p) => `${p.location!.lat},${p.location!.lon}`)).size).toBe(
+      file.posts.length,
+    )
+    expect(file.shelters.length).toBeGreaterThanOrEqual(3)
+    const zones = new Map(file.exposure.map((e) => [e.areaId, e]))
+    for (const s of file.shelters) {
+      const zone = zones.get(s.areaId)
+      expect(zone, s.id).toBeDefined()
+      expect(s.location, s.id).toBeDefined()
+      // Within about 20 km of the zone's distribution point (1° of latitude ≈ 111 km).
+      const dLat = s.location!.lat - zone!.lat
+      const dLon = (s.location!.lon - zone!.lon) * Math.cos((zone!.lat * Math.PI) / 180)
+      expect(Math.hypot(dLat, dLon) * 111, s.id).toBeLessThan(20)
+    }
+    for (const zone of setup.zones)
+      expect(
+        file.shelters.some((s) => s.areaId === zone.id),
+        zone.id,
+      ).toBe(true)
+  })
 })
 
 describe('loading the demo command', () => {
@@ -98,9 +128,20 @@ describe('loading the demo command', () => {
     const receipts = file.depots.reduce((n, d) => n + Object.keys(d.stock).length, 0)
     expect((await store.ledger.movements()).length).toBe(receipts)
     expect((await logistics.exposure()).length).toBe(file.exposure.length)
+    const shelters = await logistics.shelters()
+    expect(shelters.map((s) => [s.id, s.capacity, s.occupancy, s.location])).toEqual(
+      file.shelters
+        .map((s) => [s.id, s.capacity, 0, s.location])
+        .sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+    )
+    expect(h.posts.get('fr.aube.troyes' as never)!.location).toEqual(
+      file.posts.find((p) => p.id === 'fr.aube.troyes')!.location,
+    )
     const audited = await auditCount()
-    // posts, assignments, depots, receipts, exposure
-    expect(audited).toBe(1 + file.assignments.length + file.depots.length + receipts + 1)
+    // posts, assignments, depots, receipts, exposure, shelters
+    expect(audited).toBe(
+      1 + file.assignments.length + file.depots.length + receipts + 1 + file.shelters.length,
+    )
     expect(lines.some((l) => l.includes('19 posts stored'))).toBe(true)
     await stop()
 
@@ -115,6 +156,54 @@ describe('loading the demo command', () => {
     expect(lines.filter((l) => l.startsWith('demo'))).toEqual([])
     const chain = verifyChain(await store.commandAudit.page(0, 10_000))
     expect(chain.ok).toBe(true)
+  })
+
+  it('gives the file’s locations to posts stored without one, once', async () => {
+    const db = join(tempDir(), 'demo.db')
+    await start(db)
+    const bare = file.posts.map(({ location: _, ...p }) => p)
+    await loadDemoCommand(
+      { command, logistics, log: (m) => lines.push(m) },
+      {
+        ...file,
+        posts: bare,
+      },
+    )
+    expect([...(await command.hierarchy()).posts.values()].some((p) => 'location' in p)).toBe(false)
+    const before = await auditCount()
+    lines = []
+    await loadDemoCommand({ command, logistics, log: (m) => lines.push(m) }, file)
+    const h = await command.hierarchy()
+    for (const p of file.posts)
+      expect(h.posts.get(p.id as never)!.location, p.id).toEqual(p.location)
+    expect(await auditCount()).toBe(before + 1)
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^demo command: locations given to ${file.posts.length} posts`),
+      ),
+    )
+    lines = []
+    await loadDemoCommand({ command, logistics, log: (m) => lines.push(m) }, file)
+    expect(await auditCount()).toBe(before + 1)
+    expect(lines.filter((l) => l.startsWith('demo'))).toEqual([])
+  })
+
+  it('refuses a file with a shelter off the globe before storing anything, naming it', async () => {
+    await start(join(tempDir(), 'demo.db'))
+    const bad = {
+      ...file,
+      shelters: file.shelters.map((s, i) =>
+        i === 1 ? { ...s, location: { lat: 148.2, lon: s.location!.lon } } : s,
+      ),
+    }
+    await expect(
+      loadDemoCommand({ command, logistics, log: (m) => lines.push(m) }, bad),
+    ).rejects.toThrow(
+      `demo command: invalid shelters: shelters[1].location.lat: shelter ${file.shelters[1]!.id}: must be a latitude in [-90, 90] degrees, got 148.2`,
+    )
+    expect((await command.hierarchy()).posts.size).toBe(0)
+    expect(await logistics.shelters()).toEqual([])
+    expect(await auditCount()).toBe(0)
   })
 
   it('orders the posts below the basin HQ covering a zone once per warning; the county accepts', async () => {

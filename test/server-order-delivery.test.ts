@@ -4,9 +4,13 @@
  * the silent post is reminded and its superior told, each exactly once however often the
  * escalation pass runs; acknowledgment timeouts of warnings leave order messages alone.
  */
-import { createHmac } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startHttpPeer, type HttpPeer, type Received } from '../src/channels/testing/peers.ts'
+import {
+  expectedWebhookSignature,
+  httpPeerPool,
+  type HttpPeer,
+  type Received,
+} from '../src/channels/testing/peers.ts'
 import type { Post } from '../src/command/types.ts'
 import {
   SERVER_TARGETS,
@@ -61,25 +65,18 @@ interface OrderDoc {
   }
 }
 
-const sign = (secret: string, body: string): string =>
-  `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`
-
 describe.each(SERVER_TARGETS)('orders through the delivery channels on $name', (target) => {
   let s: TestServer
-  const peers: HttpPeer[] = []
+  const peers = httpPeerPool()
   beforeEach(async () => {
     s = await testServer({ target, warnings: TEST_WARNINGS, delivery: { ackTimeoutMinutes: 5 } })
   })
   afterEach(async () => {
     await s.close()
-    for (const p of peers.splice(0)) await p.close()
+    await peers.closeAll()
   })
 
-  const peer = async (): Promise<HttpPeer> => {
-    const p = await startHttpPeer()
-    peers.push(p)
-    return p
-  }
+  const peer = (): Promise<HttpPeer> => peers.peer()
   const req = (method: 'GET' | 'POST' | 'PUT', url: string, token: string, payload?: object) =>
     s.app.inject({ method, url, headers: auth(token), ...(payload ? { payload } : {}) })
   const subscribe = async (
@@ -105,7 +102,7 @@ describe.each(SERVER_TARGETS)('orders through the delivery channels on $name', (
     expect(r.statusCode, r.body).toBe(200)
   }
   const docOf = (r: Received, secret: string): OrderDoc => {
-    expect(r.headers['x-freshet-signature']).toBe(sign(secret, r.body))
+    expect(r.headers['x-freshet-signature']).toBe(expectedWebhookSignature(secret, r.body))
     expect(r.headers['content-type']).toMatch(/^application\/json/)
     const doc = JSON.parse(r.body) as OrderDoc
     expect(r.idempotencyKey).toBe(doc.idempotencyKey)
@@ -165,7 +162,7 @@ describe.each(SERVER_TARGETS)('orders through the delivery channels on $name', (
     const respondUrl = `http://freshet.test/api/v1/command/orders/hq.o1/posts/${C1}/responses`
     const first = docOf(c1.received[0]!, SECRETS.c1)
     expect(c1.received[0]!.headers['x-freshet-signature']).not.toBe(
-      sign(SECRETS.c2, c1.received[0]!.body),
+      expectedWebhookSignature(SECRETS.c2, c1.received[0]!.body),
     )
     expect(first).toMatchObject({
       alertId: 'hq.o1',

@@ -117,6 +117,33 @@ describe('buildHierarchy', () => {
       ])
   })
 
+  it('keeps a valid location and refuses one off the globe, naming the post and the field', () => {
+    const at = (p: Post, location: unknown): Post => ({ ...p, location }) as Post
+    const ok = buildHierarchy([
+      at(post('hq', 'national'), { lat: 48.8566, lon: 2.3522 }),
+      post('p1', 'province', ['hq']),
+    ])
+    expect(ok.ok).toBe(true)
+    if (ok.ok) {
+      expect(ok.value.posts.get(P('hq'))!.location).toEqual({ lat: 48.8566, lon: 2.3522 })
+      expect(ok.value.posts.get(P('p1'))!.location).toBeUndefined()
+    }
+    const r = buildHierarchy([
+      at(post('hq', 'national'), { lat: 91, lon: 2 }),
+      at(post('p1', 'province', ['hq']), { lat: 48, lon: -200 }),
+      at(post('p2', 'province', ['hq']), { lat: 48 }),
+      at(post('c1', 'county', ['p1']), { lat: Number.NaN, lon: 2 }),
+    ])
+    expect(r.ok).toBe(false)
+    if (!r.ok)
+      expect(r.issues.map(formatIssue)).toEqual([
+        'posts[0].location.lat: post hq: must be a latitude in [-90, 90] degrees, got 91',
+        'posts[1].location.lon: post p1: must be a longitude in [-180, 180] degrees, got -200',
+        'posts[2].location.lon: post p2: a location needs both lat and lon; lon is missing',
+        'posts[3].location.lat: post c1: must be a latitude in [-90, 90] degrees, got NaN',
+      ])
+  })
+
   it('accepts an empty list and roots at any level', () => {
     const r = buildHierarchy([post('p1', 'province'), post('c1', 'county', ['p1'])])
     expect(r.ok).toBe(true)

@@ -7,6 +7,7 @@
  * county), so the graph cannot have a cycle once that rule holds; a cycle is still reported on
  * its own, to say exactly which posts form it.
  */
+import { latLonIssues } from '../core/geo.ts'
 import { isId } from '../core/ids.ts'
 import type { Issue, Result } from '../core/result.ts'
 import { fail, ok } from '../core/result.ts'
@@ -26,8 +27,10 @@ export interface Hierarchy {
 
 /**
  * Checks posts and indexes them. Collects every problem, each with its path
- * (`posts[i].id`, `posts[i].parents[j]`, …): a malformed or duplicate id, an empty name, an
- * unknown level, an unknown or repeated parent, a parent not of a higher level, a cycle.
+ * (`posts[i].id`, `posts[i].parents[j]`, `posts[i].location.lat`, …): a malformed or duplicate
+ * id, an empty name, an unknown level, a location off the globe (latitude outside [−90, 90] or
+ * longitude outside [−180, 180] degrees, not finite, or one without the other), an unknown or
+ * repeated parent, a parent not of a higher level, a cycle.
  *
  * Roots may be at any level (a deployment may start at a province); nothing requires a county
  * to have a parent.
@@ -58,6 +61,8 @@ export function buildHierarchy(posts: readonly Post[]): Result<Hierarchy> {
         path: ['posts', i, 'level'],
         message: `unknown level ${JSON.stringify(p.level)}; one of ${POST_LEVELS.join(', ')}`,
       })
+    if (p.location !== undefined)
+      issues.push(...latLonIssues(p.location, ['posts', i, 'location'], `post ${p.id}`))
   })
   posts.forEach((p, i) => {
     const seen = new Set<PostId>()

@@ -51,7 +51,7 @@ export class ConflictError extends Error {
 export interface PostRepository {
   /**
    * Replaces the whole hierarchy with `posts` (checked by the caller with `buildHierarchy`), in
-   * one transaction.
+   * one transaction, each post with its location (WGS84 degrees) or none.
    */
   replaceAll(posts: readonly Post[]): Promise<void>
   /** Every post, in the order stored. */

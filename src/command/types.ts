@@ -7,6 +7,7 @@
  * the chain of command is a directed acyclic graph, not a tree.
  */
 import type { Brand, EpochMs } from '../core/brand.ts'
+import type { LatLon } from '../core/geo.ts'
 import type { UserId } from '../core/ids.ts'
 
 /** A command post, e.g. `cn.hubei.wuhan`. */
@@ -43,6 +44,8 @@ export interface Post {
   readonly parents: readonly PostId[]
   /** Areas the post itself covers; its jurisdiction adds those of every post below it. */
   readonly areas: readonly AreaId[]
+  /** Where the post sits (WGS84 degrees), for the map; absent when not known. */
+  readonly location?: LatLon
 }
 
 /** Roles a person holds at a post. */

@@ -102,7 +102,7 @@ export interface ShelterRepository {
   find(id: ShelterId): Promise<Shelter | undefined>
   /**
    * Stores a shelter whose `version` is `expectedVersion + 1` (a new one: `expectedVersion` 0
-   * and version 0).
+   * and version 0), with its location (WGS84 degrees) or, when it has none, without.
    * @throws ConflictError when the stored version is not `expectedVersion`
    */
   save(shelter: Shelter, expectedVersion: number): Promise<void>

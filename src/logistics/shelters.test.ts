@@ -8,7 +8,9 @@ import {
   checkOut,
   evacuationStatus,
   notStarted,
+  shelterIssues,
 } from './shelters.ts'
+import { formatIssue } from '../core/result.ts'
 import type { AreaId, ShelterId } from './types.ts'
 
 const X = 'X' as AreaId
@@ -40,6 +42,31 @@ describe('shelters', () => {
     expect(checkIn(gym, 0).ok).toBe(false)
     const r = checkOut(gym, 100)
     expect(r.ok && r.value.occupancy).toBe(0)
+  })
+})
+
+describe('shelterIssues', () => {
+  it('accepts a shelter without a location and one with a valid location, carrying it through check-in', () => {
+    expect(shelterIssues(gym)).toEqual([])
+    const placed = { ...gym, location: { lat: 48.372, lon: 2.816 } }
+    expect(shelterIssues(placed, 100)).toEqual([])
+    const r = checkIn(placed, 5)
+    expect(r.ok && r.value.location).toEqual({ lat: 48.372, lon: 2.816 })
+  })
+
+  it('names the shelter and the field of every problem', () => {
+    expect(
+      shelterIssues({ id: gym.id, capacity: 90, location: { lat: -95, lon: 400 } }, 100).map(
+        formatIssue,
+      ),
+    ).toEqual([
+      'capacity: must be a whole number ≥ the 100 persons in it, got 90',
+      'location.lat: shelter gym: must be a latitude in [-90, 90] degrees, got -95',
+      'location.lon: shelter gym: must be a longitude in [-180, 180] degrees, got 400',
+    ])
+    expect(shelterIssues({ id: gym.id, capacity: 1.5 }).map(formatIssue)).toEqual([
+      'capacity: must be a whole number ≥ 0, got 1.5',
+    ])
   })
 })
 

@@ -13,8 +13,9 @@
  */
 import type { EpochMs } from '../core/brand.ts'
 import { assertNever } from '../core/errors.ts'
+import { latLonIssues, type LatLon } from '../core/geo.ts'
 import type { UserId } from '../core/ids.ts'
-import type { Result } from '../core/result.ts'
+import type { Issue, Result } from '../core/result.ts'
 import { fail, ok } from '../core/result.ts'
 import type { AreaId, ShelterId } from './types.ts'
 
@@ -27,8 +28,38 @@ export interface Shelter {
   readonly capacity: number
   /** Persons in it now, 0 … capacity. */
   readonly occupancy: number
+  /** Where the shelter is (WGS84 degrees), for the map; absent when not known. */
+  readonly location?: LatLon
   /** Accepted changes. */
   readonly version: number
+}
+
+/**
+ * The problems of a shelter's own fields as someone sets them: capacity a whole number of
+ * persons ≥ `minCapacity` (the persons already in it), and a location, when given, with a
+ * latitude in [−90, 90] and a longitude in [−180, 180] degrees, both finite.
+ *
+ * @param s the shelter's id, capacity (persons) and location (degrees)
+ * @param minCapacity persons the capacity may not go below (0 for a new shelter)
+ * @returns every problem with its path (`capacity`, `location.lat`, `location.lon`), each
+ *   message naming the shelter
+ */
+export function shelterIssues(
+  s: Pick<Shelter, 'id' | 'capacity' | 'location'>,
+  minCapacity = 0,
+): Issue[] {
+  const issues: Issue[] = []
+  if (!(Number.isInteger(s.capacity) && s.capacity >= minCapacity))
+    issues.push({
+      path: ['capacity'],
+      message:
+        minCapacity === 0
+          ? `must be a whole number ≥ 0, got ${s.capacity}`
+          : `must be a whole number ≥ the ${minCapacity} persons in it, got ${s.capacity}`,
+    })
+  if (s.location !== undefined)
+    issues.push(...latLonIssues(s.location, ['location'], `shelter ${s.id}`))
+  return issues
 }
 
 const isCount = (n: number): boolean => Number.isInteger(n) && n >= 0

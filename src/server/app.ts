@@ -21,6 +21,7 @@ import { registerDemo } from './routes/demo.ts'
 import { registerEvents } from './routes/events.ts'
 import { registerHealth } from './routes/health.ts'
 import { registerSession } from './routes/session.ts'
+import { registerSimulation } from './routes/simulation.ts'
 import { registerLogistics } from './routes/logistics.ts'
 import { registerForecasts } from './routes/forecasts.ts'
 import { registerNetwork } from './routes/network.ts'
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   registerNetworkAdmin(app, deps)
   registerObservations(app, deps)
   registerForecasts(app, deps)
+  registerSimulation(app, deps)
   registerThresholds(app, deps)
   registerEvents(app, deps)
   registerCap(app, deps)

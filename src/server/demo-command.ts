@@ -17,10 +17,12 @@ import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import type { Clock } from '../core/clock.ts'
 import type { UserId } from '../core/ids.ts'
+import { formatIssue } from '../core/result.ts'
 import { descendants, postsCovering } from '../command/hierarchy.ts'
 import type { Assignment, Post, PostId } from '../command/types.ts'
 import { POST_LEVELS, ROLES } from '../command/types.ts'
-import type { AreaId, DepotId, ItemId } from '../logistics/types.ts'
+import { shelterIssues } from '../logistics/shelters.ts'
+import type { AreaId, DepotId, ItemId, ShelterId } from '../logistics/types.ts'
 import type { Store } from '../store/index.ts'
 import { initialWarningState, replay } from '../warn/lifecycle.ts'
 import type { WarningZone } from '../warn/types.ts'
@@ -28,6 +30,7 @@ import type { CommandService } from './command-service.ts'
 import { ApiError } from './errors.ts'
 import type { Actor, LogisticsService, StoredPlan } from './logistics-service.ts'
 import { ROLES as API_ROLES } from './auth.ts'
+import { locationSchema } from './routes/schemas.ts'
 
 const HOUR_MS = 3_600_000
 
@@ -53,6 +56,8 @@ const commandFileSchema = z.object({
       level: z.enum(POST_LEVELS),
       parents: z.array(id),
       areas: z.array(id),
+      /** WGS84 degrees; the ranges are checked where the posts are stored. */
+      location: locationSchema.optional(),
     }),
   ),
   assignments: z.array(z.object({ user: id, post: id, role: z.enum(ROLES) })),
@@ -80,6 +85,17 @@ const commandFileSchema = z.object({
       lat: z.number(),
       lon: z.number(),
       population: z.number().int().nonnegative(),
+    }),
+  ),
+  /** Evacuation shelters of the warning zones, created empty when missing. */
+  shelters: z.array(
+    z.object({
+      id,
+      name: z.string().min(1),
+      areaId: id,
+      capacity: z.number().int().nonnegative().describe('persons'),
+      /** WGS84 degrees; the ranges are checked where the shelter is stored. */
+      location: locationSchema.optional(),
     }),
   ),
   replay: z.object({
@@ -119,27 +135,56 @@ export interface DemoCommandDeps {
 const everywhere = (user: string): Actor => ({ user: user as UserId, covers: () => true })
 
 /**
- * Loads the hierarchy, the assignments, the depots with their opening stock and the exposure
- * unless they are there: posts only into an empty hierarchy, assignments and depots that are
- * missing, receipts only on stock lines never moved, exposure of areas without one. Safe to call
- * on every start.
+ * Loads the hierarchy, the assignments, the depots with their opening stock, the exposure and
+ * the shelters unless they are there: posts only into an empty hierarchy (a stored post without
+ * a location gets the file's, for databases made before posts had one), assignments, depots and
+ * shelters that are missing, receipts only on stock lines never moved, exposure of areas
+ * without one. Locations are WGS84 degrees, checked by the services that store them (a bad one
+ * throws naming the post or shelter and the field). Safe to call on every start.
  */
 export async function loadDemoCommand(
   deps: Pick<DemoCommandDeps, 'command' | 'logistics' | 'log'>,
   file: DemoCommandFile,
 ): Promise<void> {
   const { command, logistics, log } = deps
+  // The shelters are checked before anything is stored (the posts are checked as a whole
+  // where they are stored, before anything else): a bad file stores nothing.
+  const issues = file.shelters.flatMap((x, i) =>
+    shelterIssues({
+      id: x.id as ShelterId,
+      capacity: x.capacity,
+      ...(x.location === undefined ? {} : { location: x.location }),
+    }).map((issue) => ({ ...issue, path: ['shelters', i, ...issue.path] })),
+  )
+  if (issues.length > 0)
+    throw new Error(`demo command: invalid shelters: ${issues.map(formatIssue).join('; ')}`)
   if ((await command.hierarchy()).posts.size === 0) {
-    const posts: Post[] = file.posts.map((p) => ({
+    const posts: Post[] = file.posts.map(({ location, ...p }) => ({
       ...p,
       id: p.id as PostId,
       parents: p.parents as PostId[],
+      ...(location === undefined ? {} : { location }),
     }))
     const h = await command.replacePosts(posts, DEMO_SYSTEM)
     const levels = POST_LEVELS.map(
       (l) => `${[...h.posts.values()].filter((p) => p.level === l).length} ${l}`,
     )
     log(`demo command: ${h.posts.size} posts stored (${levels.join(', ')}), illustrative`)
+  } else {
+    const stored = await command.hierarchy()
+    const given = new Map(file.posts.map((p) => [p.id, p.location]))
+    const order = [...stored.posts.values()]
+    const placed = order.map((p) => {
+      const at = p.location === undefined ? given.get(p.id) : undefined
+      return at === undefined ? p : { ...p, location: at }
+    })
+    const added = placed.filter((p, i) => p !== order[i])
+    if (added.length > 0) {
+      await command.replacePosts(placed, DEMO_SYSTEM)
+      log(
+        `demo command: locations given to ${added.length} posts stored without one (${added.map((p) => p.id).join(', ')}), illustrative`,
+      )
+    }
   }
   const missing: Assignment[] = []
   for (const a of file.assignments) {
@@ -198,6 +243,24 @@ export async function loadDemoCommand(
   if (created > 0 || receipts > 0)
     log(
       `demo logistics: ${created} depots created, ${receipts} opening stock receipts in the ledger, illustrative`,
+    )
+  const shelters = new Set((await logistics.shelters()).map((x) => x.id as string))
+  const newShelters = file.shelters.filter((x) => !shelters.has(x.id))
+  for (const x of newShelters)
+    await logistics.putShelter(
+      actor,
+      {
+        id: x.id as ShelterId,
+        name: x.name,
+        areaId: x.areaId as AreaId,
+        capacity: x.capacity,
+        ...(x.location === undefined ? {} : { location: x.location }),
+      },
+      undefined,
+    )
+  if (newShelters.length > 0)
+    log(
+      `demo logistics: ${newShelters.length} shelters created (${newShelters.map((x) => `${x.id} ${x.capacity}`).join(', ')} persons), illustrative`,
     )
   const known = new Set((await logistics.exposure()).map((e) => e.areaId as string))
   const exposure = file.exposure.filter((e) => !known.has(e.areaId))

@@ -17,6 +17,7 @@
 import { randomBytes } from 'node:crypto'
 import type { EpochMs } from '../core/brand.ts'
 import type { Clock } from '../core/clock.ts'
+import type { LatLon } from '../core/geo.ts'
 import type { UserId } from '../core/ids.ts'
 import { formatIssue, type Issue } from '../core/result.ts'
 import type { AuditInput, JsonValue } from '../command/audit-chain.ts'
@@ -57,6 +58,7 @@ import {
   checkOut,
   evacuationStatus,
   notStarted,
+  shelterIssues,
   type Evacuation,
   type EvacuationEvent,
   type EvacuationStatus,
@@ -324,9 +326,21 @@ export interface LogisticsService {
   ): Promise<{ order: DispatchOrder; movements: Movement[] }>
 
   shelters(): Promise<Shelter[]>
+  /**
+   * Creates a shelter (without `expectedVersion`) or replaces its name, area, capacity (persons)
+   * and location (WGS84 degrees; left out, the shelter has none) at the version read, keeping
+   * its occupancy. 422 naming the shelter and each bad field (a capacity below the persons in
+   * it, a location off the globe), 409 on a stale version, 404 replacing one that is not there.
+   */
   putShelter(
     actor: Actor,
-    shelter: { id: ShelterId; name: string; areaId: AreaId; capacity: number },
+    shelter: {
+      id: ShelterId
+      name: string
+      areaId: AreaId
+      capacity: number
+      location?: LatLon
+    },
     expectedVersion: number | undefined,
   ): Promise<Shelter>
   occupy(
@@ -1116,14 +1130,21 @@ export function createLogisticsService(deps: LogisticsServiceDeps): LogisticsSer
         }),
         async (tx) => {
           const old = await tx.shelters.find(s.id)
+          // The fields set, and nothing of the stored record beyond them: a replacement
+          // without a location takes the shelter off the map.
+          const fields = {
+            id: s.id,
+            name: s.name,
+            areaId: s.areaId,
+            capacity: s.capacity,
+            ...(s.location === undefined ? {} : { location: s.location }),
+          }
           if (old === undefined) {
             if (expectedVersion !== undefined)
               throw notFound(`shelter ${s.id} to replace (create it without expectedVersion)`)
-            if (!(Number.isInteger(s.capacity) && s.capacity >= 0))
-              throw refused(`shelter ${s.id}`, [
-                { path: ['capacity'], message: `must be a whole number ≥ 0, got ${s.capacity}` },
-              ])
-            const created: Shelter = { ...s, occupancy: 0, version: 0 }
+            const issues = shelterIssues(fields)
+            if (issues.length > 0) throw refused(`shelter ${s.id}`, issues)
+            const created: Shelter = { ...fields, occupancy: 0, version: 0 }
             await tx.shelters.save(created, 0)
             return created
           }
@@ -1135,14 +1156,9 @@ export function createLogisticsService(deps: LogisticsServiceDeps): LogisticsSer
               json(old),
               [{ path: ['expectedVersion'], message: `current version ${old.version}` }],
             )
-          if (!(Number.isInteger(s.capacity) && s.capacity >= old.occupancy))
-            throw refused(`shelter ${s.id}`, [
-              {
-                path: ['capacity'],
-                message: `must be a whole number ≥ the ${old.occupancy} persons in it, got ${s.capacity}`,
-              },
-            ])
-          const next: Shelter = { ...old, ...s, version: old.version + 1 }
+          const issues = shelterIssues(fields, old.occupancy)
+          if (issues.length > 0) throw refused(`shelter ${s.id}`, issues)
+          const next: Shelter = { ...fields, occupancy: old.occupancy, version: old.version + 1 }
           await tx.shelters.save(next, old.version)
           return next
         },

@@ -185,6 +185,7 @@ export async function startServer(
       grants: credentials,
       ...(sessions !== undefined ? { sessions } : {}),
       forecastTrigger,
+      modelRunner: runner,
       warnings,
       delivery,
       command,

@@ -1,9 +1,10 @@
 /**
  * How values that SQL has no column type for are kept: arrays of doubles as byte strings of
- * IEEE 754 binary64 little-endian numbers (bit for bit, NaN payloads and −0 included), and
- * documents as JSON.
+ * IEEE 754 binary64 little-endian numbers (bit for bit, NaN payloads and −0 included),
+ * documents as JSON, and an optional position as two nullable columns `lat` and `lon`.
  */
 import { endianness } from 'node:os'
+import { latLonOf, type LatLon } from '../core/geo.ts'
 import type { StoreDialect } from './dialect.ts'
 
 const BIG_ENDIAN_HOST = endianness() === 'BE'
@@ -80,4 +81,14 @@ export function toJson(value: unknown, what: string): string {
 export function fromJson(dialect: StoreDialect, stored: unknown): unknown {
   if (stored === null || stored === undefined) return null
   return dialect.jsonParsedByDriver ? stored : JSON.parse(stored as string)
+}
+
+/**
+ * `{ location }` from a row's `lat` and `lon` columns (WGS84 degrees), or `{}` when both are
+ * null, to spread into a record whose `location` is optional.
+ * @throws Error when only one of them is set (the schema's check keeps both or neither)
+ */
+export function located(row: { lat: number | null; lon: number | null }): { location?: LatLon } {
+  const location = latLonOf(row.lat, row.lon)
+  return location === undefined ? {} : { location }
 }

@@ -813,6 +813,31 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
         await db.schema.dropTable('hindcast_skill').execute()
       },
     },
+
+    // Where command posts and shelters are, for the map: WGS84 degrees, both or neither (rows
+    // before this migration have neither). The pairing is checked on `lon`, added second.
+    '0007_post_and_shelter_locations': {
+      async up(db: AnyDb): Promise<void> {
+        for (const table of ['posts', 'shelters']) {
+          // One column per statement: SQLite adds one at a time.
+          await db.schema
+            .alterTable(table)
+            .addColumn('lat', 'double precision', (c) => c.check(sql`lat between -90 and 90`))
+            .execute()
+          await db.schema
+            .alterTable(table)
+            .addColumn('lon', 'double precision', (c) =>
+              c.check(sql`lon between -180 and 180 and (lat is null) = (lon is null)`),
+            )
+            .execute()
+        }
+      },
+
+      async down(db: AnyDb): Promise<void> {
+        for (const table of ['shelters', 'posts'])
+          for (const c of ['lon', 'lat']) await db.schema.alterTable(table).dropColumn(c).execute()
+      },
+    },
   }
 }
 

@@ -313,6 +313,10 @@ export interface PostsTable {
   parents: JsonColumn
   /** `AreaId[]`. */
   areas: JsonColumn
+  /** Latitude, WGS84 degrees; null with `lon` when the post has no location. */
+  lat: number | null
+  /** Longitude, WGS84 degrees; null with `lat`. */
+  lon: number | null
 }
 
 /** Who holds which role at which post (`Assignment`). */
@@ -485,6 +489,10 @@ export interface SheltersTable {
   area_id: string
   capacity: number
   occupancy: number
+  /** Latitude, WGS84 degrees; null with `lon` when the shelter has no location. */
+  lat: number | null
+  /** Longitude, WGS84 degrees; null with `lat`. */
+  lon: number | null
   version: number
 }
 

@@ -34,7 +34,7 @@ import {
 
 describeStores('Store', (store) => {
   it('is migrated on open and says its schema version', async () => {
-    expect(store().schemaVersion).toBe(6)
+    expect(store().schemaVersion).toBe(7)
   })
 
   it('commits a transaction’s writes to several repositories together', async () => {
@@ -190,7 +190,7 @@ describe('openStore on SQLite', () => {
     const raw = new Database(path, { readonly: true })
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
     const v = raw.prepare('select version, name from schema_version').get()
-    expect(v).toEqual({ version: 6, name: '0006_hindcast_skill' })
+    expect(v).toEqual({ version: 7, name: '0007_post_and_shelter_locations' })
     raw.close()
     expect(store.dialect).toMatchObject({ name: 'sqlite', rowLocks: false, blobType: 'blob' })
   })
@@ -202,7 +202,7 @@ describe('openStore on SQLite', () => {
     await a.observations.write(hourly('Q1', 3), ms(1))
     await a.close()
     const b = await openStore(path)
-    expect(b.schemaVersion).toBe(6)
+    expect(b.schemaVersion).toBe(7)
     expect(await b.observations.count(seriesId('Q1'))).toBe(3)
     await b.close()
   })
@@ -299,6 +299,48 @@ describe('openStore on SQLite', () => {
     }
   })
 
+  it('takes 0007_post_and_shelter_locations down and up again: rows before it have no location', async () => {
+    const path = join(tempDir(), 'f.db')
+    const store = await openStore(path)
+    await store.posts.replaceAll([
+      { id: 'hq' as never, name: 'HQ', level: 'national', parents: [], areas: [] },
+    ])
+    await store.close()
+    const { db } = openSqlite(path)
+    try {
+      const m = migrations(SQLITE)['0007_post_and_shelter_locations']!
+      const columns = async (table: string) =>
+        (
+          await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)
+        ).rows.map((r) => r.name)
+      await m.down!(db as never)
+      for (const t of ['posts', 'shelters']) expect(await columns(t)).not.toContain('lat')
+      await m.up(db as never)
+      for (const t of ['posts', 'shelters'])
+        expect(await columns(t)).toEqual(expect.arrayContaining(['lat', 'lon']))
+      const rows = await sql<{ id: string; lat: number | null; lon: number | null }>`
+        select id, lat, lon from posts`.execute(db)
+      expect(rows.rows).toEqual([{ id: 'hq', lat: null, lon: null }])
+      // Both or neither, each within its range.
+      for (const [lat, lon] of [
+        [48, null],
+        [null, 2],
+        [90.5, 2],
+        [48, -180.5],
+      ])
+        await expect(
+          sql`update posts set lat = ${lat}, lon = ${lon} where id = 'hq'`.execute(db),
+        ).rejects.toThrow(/CHECK/)
+      await sql`update posts set lat = ${-90}, lon = ${180} where id = 'hq'`.execute(db)
+      await expect(
+        sql`insert into shelters (id, name, area_id, capacity, occupancy, version, lat, lon)
+          values ('s', 'S', 'a', 10, 0, 0, ${null}, ${4.1})`.execute(db),
+      ).rejects.toThrow(/CHECK/)
+    } finally {
+      await db.destroy()
+    }
+  })
+
   it('refuses a schema option, which only PostgreSQL has', async () => {
     await expect(openStore(join(tempDir(), 'f.db'), { schema: 'x' })).rejects.toThrow(/PostgreSQL/)
   })
@@ -317,9 +359,9 @@ describe.skipIf(PG_URL === undefined)('openStore on PostgreSQL', () => {
     const store = await openStore(PG_URL!, { schema, poolSize: 2 })
     try {
       expect(store.dialect).toMatchObject({ name: 'postgres', rowLocks: true, jsonType: 'jsonb' })
-      expect(store.schemaVersion).toBe(6)
+      expect(store.schemaVersion).toBe(7)
       const again = await openStore(PG_URL!, { schema })
-      expect(again.schemaVersion).toBe(6)
+      expect(again.schemaVersion).toBe(7)
       await again.close()
     } finally {
       await store.close()

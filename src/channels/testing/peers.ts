@@ -3,6 +3,7 @@
  * gateway) and an SMTP server (the smtp-server package). Each records what it accepts, keeps
  * one delivery per idempotency key, and can be told to refuse the next calls. For tests only.
  */
+import { createHmac } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { SMTPServer } from 'smtp-server'
@@ -109,6 +110,38 @@ export async function startHttpPeer(delayMs = 0): Promise<HttpPeer> {
       }),
   }
 }
+
+/**
+ * HTTP receivers started on demand and closed together (after each test).
+ */
+export interface HttpPeerPool {
+  /** Starts one more receiver (see {@link startHttpPeer}). */
+  peer(delayMs?: number): Promise<HttpPeer>
+  /** Closes every receiver started so far and forgets them. */
+  closeAll(): Promise<void>
+}
+
+/** A new, empty {@link HttpPeerPool}. */
+export function httpPeerPool(): HttpPeerPool {
+  const open: HttpPeer[] = []
+  return {
+    async peer(delayMs = 0) {
+      const p = await startHttpPeer(delayMs)
+      open.push(p)
+      return p
+    },
+    async closeAll() {
+      for (const p of open.splice(0)) await p.close()
+    },
+  }
+}
+
+/**
+ * The `X-Freshet-Signature` a webhook body must carry, computed here on its own (not with the
+ * channel's code): `sha256=` and the hex HMAC-SHA256 of the body's UTF-8 bytes under `secret`.
+ */
+export const expectedWebhookSignature = (secret: string, body: string): string =>
+  `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`
 
 /** Reads an unfolded header of a raw message (case-insensitive), or ''. */
 export function headerOf(raw: string, name: string): string {

@@ -21,9 +21,10 @@ const withStore = (c: Command): Command =>
 
 /**
  * Reads a hierarchy file (an object whose `posts` are posts as `PUT /api/v1/command/posts`
- * takes them; other keys, as in data/demo/command.json, are ignored) and checks each post's
- * shape, then the hierarchy they form. Every problem is named with the line its post starts
- * on and its path.
+ * takes them, each with an optional `location` in WGS84 degrees; other keys, as in
+ * data/demo/command.json, are ignored) and checks each post's shape, then the hierarchy they
+ * form and the locations (latitude in [−90, 90], longitude in [−180, 180]). Every problem is
+ * named with the line its post starts on and its path.
  * @throws InputError listing every problem
  */
 function readPostsFile(file: string): Post[] {
@@ -101,7 +102,10 @@ export function registerCommand(program: Command): void {
       .description(
         'replace the hierarchy with the posts of a JSON file (as data/demo/command.json)',
       )
-      .argument('<file.json>', 'an object whose "posts" are {id, name, level, parents, areas}'),
+      .argument(
+        '<file.json>',
+        'an object whose "posts" are {id, name, level, parents, areas, location?: {lat, lon}}',
+      ),
   ).action((file: string, opts: StoreOptions) =>
     guard(async () => {
       const posts = readPostsFile(file)

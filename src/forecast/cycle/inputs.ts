@@ -157,6 +157,33 @@ function paramVector(model: ModelDefinition, config: ModelConfig): Float64Array 
   return v
 }
 
+/** A basin's model as configured: built, with its parameters checked. */
+export interface CheckedModel {
+  readonly model: ModelDefinition
+  readonly options: ModelOptions
+  /** Parameters in the model's vector order and units. */
+  readonly params: Float64Array
+  /** The model's step (ms). */
+  readonly stepMs: number
+}
+
+/**
+ * Builds the model of a configuration for `basin` and checks its parameters.
+ *
+ * @param config the basin's model configuration (parameters by name, in the model's units)
+ * @param basin the basin (its hypsometry feeds a snow model)
+ * @returns the model, its options, its parameter vector and its step (ms)
+ * @throws BasinInputError on an unknown model, unusable options, or a parameter that is
+ *   missing, unknown or outside the model's domain
+ */
+export function checkedModel(config: ModelConfig, basin: Basin): CheckedModel {
+  const options = modelOptions(config, basin)
+  const built = createModel(config.model, options)
+  if (!built.ok) throw new BasinInputError(built.issues.map(formatIssue).join('; '))
+  const model = built.value
+  return { model, options, params: paramVector(model, config), stepMs: modelStepMs(model) }
+}
+
 /** The one observed series of `variable` of a basin, or undefined; several is an error. */
 function observedSeries(
   all: readonly Series[],
@@ -221,6 +248,154 @@ function requireComplete(
         `observed ${what} ${v !== v ? 'missing' : `negative (${v})`} at ${iso(from + k * stepMs)}`,
       )
   }
+}
+
+/** The observed series a model's forcing is read from. */
+export interface ForcingSeries {
+  readonly precip: Series
+  readonly pet: Series
+  /** Air temperature, for a model that needs it; else null. */
+  readonly temp: Series | null
+}
+
+/**
+ * The observed forcing series of a basin for `model`: its precipitation and PET series (mm per
+ * step) and, for a snow model, its temperature series (°C), each at the model's step.
+ *
+ * @param all every series of the basin
+ * @param stepMs the model's step (ms)
+ * @throws BasinInputError when a variable has no observed series at that step, or several
+ */
+export function forcingSeriesOf(
+  all: readonly Series[],
+  model: ModelDefinition,
+  stepMs: number,
+): ForcingSeries {
+  const precip = observedSeries(all, 'precipitation', stepMs)
+  const pet = observedSeries(all, 'pet', stepMs)
+  const temp = model.needsTemperature ? observedSeries(all, 'temperature', stepMs) : undefined
+  if (precip === undefined) throw new BasinInputError('no observed precipitation series')
+  if (pet === undefined) throw new BasinInputError('no observed pet series')
+  if (model.needsTemperature && temp === undefined)
+    throw new BasinInputError(`${model.name} needs an observed temperature series`)
+  return { precip, pet, temp: temp ?? null }
+}
+
+/** Observed forcing on a model's time grid: `steps` steps from `from`, NaN where not usable. */
+export interface ObservedForcing {
+  readonly series: ForcingSeries
+  /** Start of the first step (ms since the epoch). */
+  readonly from: EpochMs
+  /** The model's step (ms). */
+  readonly stepMs: number
+  readonly steps: number
+  /** Precipitation (mm per step). */
+  readonly precip: Float64Array
+  /** Potential evapotranspiration (mm per step). */
+  readonly pet: Float64Array
+  /** Air temperature (°C), when the model needs it; else null. */
+  readonly temp: Float64Array | null
+}
+
+/**
+ * Reads the observed forcing over the steps [from, from + steps·Δt) onto the model's grid; a
+ * step without a usable observation (none, not finite, or flagged {@link UNUSABLE_FLAGS}) is NaN.
+ *
+ * @param from start of the first step (ms since the epoch, UTC)
+ * @param stepMs the model's step (ms)
+ * @param steps number of steps (≥ 0)
+ */
+export async function readObservedForcing(
+  observations: ObservationRepository,
+  series: ForcingSeries,
+  from: EpochMs,
+  stepMs: number,
+  steps: number,
+): Promise<ObservedForcing> {
+  return {
+    series,
+    from,
+    stepMs,
+    steps,
+    precip: await readGrid(observations, series.precip, from, stepMs, steps),
+    pet: await readGrid(observations, series.pet, from, stepMs, steps),
+    temp:
+      series.temp === null ? null : await readGrid(observations, series.temp, from, stepMs, steps),
+  }
+}
+
+/** Whether every variable of `f` is observed at step `k`. */
+function observedAt(f: ObservedForcing, k: number): boolean {
+  const p = f.precip[k]!
+  const e = f.pet[k]!
+  const t = f.temp === null ? 0 : f.temp[k]!
+  return p === p && e === e && t === t
+}
+
+/**
+ * The first step at which every variable is observed.
+ *
+ * @returns a step index, or `f.steps` when there is none
+ */
+export function firstObservedStep(f: ObservedForcing): number {
+  let k = 0
+  while (k < f.steps && !observedAt(f, k)) k++
+  return k
+}
+
+/**
+ * One past the last step at which every variable is observed: where the observed forcing ends.
+ *
+ * @returns a step index, 0 when no step is observed
+ */
+export function endOfObserved(f: ObservedForcing): number {
+  let k = f.steps
+  while (k > 0 && !observedAt(f, k - 1)) k--
+  return k
+}
+
+/**
+ * Steps [start, end) of `f`, as views.
+ *
+ * @param start first step kept (index, ≥ 0)
+ * @param end one past the last step kept (index, ≤ `f.steps`)
+ */
+export function sliceForcing(f: ObservedForcing, start: number, end: number): ObservedForcing {
+  return {
+    series: f.series,
+    from: (f.from + start * f.stepMs) as EpochMs,
+    stepMs: f.stepMs,
+    steps: end - start,
+    precip: f.precip.subarray(start, end),
+    pet: f.pet.subarray(start, end),
+    temp: f.temp?.subarray(start, end) ?? null,
+  }
+}
+
+/**
+ * Checks that every step of `f` is observed, precipitation and PET not negative.
+ *
+ * @param withSeries whether messages name the series as well as the variable
+ * @throws BasinInputError naming the variable (and series) and the time of the first step
+ *   missing or out of its domain, precipitation first, then PET, then temperature
+ */
+export function requireCompleteForcing(f: ObservedForcing, withSeries = false): void {
+  const name = (what: string, s: Series): string => (withSeries ? `${what} (series ${s.id})` : what)
+  requireComplete(f.precip, 0, f.from, f.stepMs, name('precipitation', f.series.precip), true)
+  requireComplete(f.pet, 0, f.from, f.stepMs, name('pet', f.series.pet), true)
+  if (f.temp !== null && f.series.temp !== null)
+    requireComplete(f.temp, 0, f.from, f.stepMs, name('temperature', f.series.temp), false)
+}
+
+/**
+ * The start of each step of `f` (ms since the epoch), for a model that depends on the season
+ * (the snow models); null for one that does not.
+ */
+export function forcingTimes(model: ModelDefinition, f: ObservedForcing): Float64Array | null {
+  if (!model.needsTemperature) return null
+  const times = new Float64Array(f.steps)
+  for (let k = 0; k < f.steps; k++) times[k] = f.from + k * f.stepMs
+  return times
 }
 
 /**
@@ -299,12 +474,7 @@ export async function gatherBasin(
   const id: BasinId = basin.id
   const config = await deps.configs.find(id)
   if (config === undefined) throw new BasinInputError('no model configuration')
-  const options = modelOptions(config, basin)
-  const built = createModel(config.model, options)
-  if (!built.ok) throw new BasinInputError(built.issues.map(formatIssue).join('; '))
-  const model = built.value
-  const params = paramVector(model, config)
-  const stepMs = modelStepMs(model)
+  const { model, options, params, stepMs } = checkedModel(config, basin)
   if (stepMs !== shape.stepMs)
     throw new BasinInputError(
       `${model.name} runs at a step of ${stepMs} ms, the run's forcing at ${shape.stepMs} ms`,
@@ -316,13 +486,7 @@ export async function gatherBasin(
 
   // Series of the basin, by variable.
   const all = await deps.series.list({ basinId: id })
-  const precipSeries = observedSeries(all, 'precipitation', stepMs)
-  const petSeries = observedSeries(all, 'pet', stepMs)
-  const tempSeries = model.needsTemperature ? observedSeries(all, 'temperature', stepMs) : undefined
-  if (precipSeries === undefined) throw new BasinInputError('no observed precipitation series')
-  if (petSeries === undefined) throw new BasinInputError('no observed pet series')
-  if (model.needsTemperature && tempSeries === undefined)
-    throw new BasinInputError(`${model.name} needs an observed temperature series`)
+  const forcingSeries = forcingSeriesOf(all, model, stepMs)
   const dischargeAll = all.filter((s) => s.variable === 'discharge')
   const dischargeObserved = dischargeAll.filter((s) => s.kind === 'observed')
 
@@ -347,41 +511,27 @@ export async function gatherBasin(
   }
 
   // Observed forcing over [from, issueTime).
-  let steps = (issueTime - from) / stepMs
-  let precip = await readGrid(deps.observations, precipSeries, from, stepMs, steps)
-  let pet = await readGrid(deps.observations, petSeries, from, stepMs, steps)
-  let temp =
-    tempSeries === undefined
-      ? null
-      : await readGrid(deps.observations, tempSeries, from, stepMs, steps)
+  let observed = await readObservedForcing(
+    deps.observations,
+    forcingSeries,
+    from as EpochMs,
+    stepMs,
+    (issueTime - from) / stepMs,
+  )
   if (!usable) {
     // A cold start begins at the first step where every variable is observed.
-    let first = 0
-    while (
-      first < steps &&
-      (precip[first]! !== precip[first]! ||
-        pet[first]! !== pet[first]! ||
-        (temp !== null && temp[first]! !== temp[first]!))
-    )
-      first++
-    if (first === steps)
+    const first = firstObservedStep(observed)
+    if (first === observed.steps)
       throw new BasinInputError(
         `no saved state, and no step from ${iso(from)} to the issue time with all of its forcing observed`,
       )
-    from += first * stepMs
-    steps -= first
-    precip = precip.subarray(first)
-    pet = pet.subarray(first)
-    temp = temp?.subarray(first) ?? null
+    observed = sliceForcing(observed, first, observed.steps)
   }
-  requireComplete(precip, 0, from, stepMs, 'precipitation', true)
-  requireComplete(pet, 0, from, stepMs, 'pet', true)
-  if (temp !== null) requireComplete(temp, 0, from, stepMs, 'temperature', false)
-  let times: Float64Array | null = null
-  if (model.needsTemperature) {
-    times = new Float64Array(steps)
-    for (let k = 0; k < steps; k++) times[k] = from + k * stepMs
-  }
+  requireCompleteForcing(observed)
+  const { precip, pet, temp } = observed
+  from = observed.from
+  const steps = observed.steps
+  const times = forcingTimes(model, observed)
 
   // The forcing forecast from the issue time on.
   const ff = forcing ?? (await deps.forcing.latest(id, issueTime))
@@ -401,7 +551,7 @@ export async function gatherBasin(
   const fPrecip = forecastMembers(ff.precip, members, length, offset, 'precipitation', true)
   let fPet: Float64Array[]
   if (ff.pet !== null) fPet = forecastMembers(ff.pet, members, length, offset, 'pet', true)
-  else fPet = [await persistedPet(deps.observations, petSeries, issueTime, stepMs, shape)]
+  else fPet = [await persistedPet(deps.observations, forcingSeries.pet, issueTime, stepMs, shape)]
   let fTemp: Float64Array[] | null = null
   let fTimes: Float64Array | null = null
   if (model.needsTemperature) {

@@ -44,7 +44,7 @@ import { authorize, type Principal } from '../auth.ts'
 import { visiblePosts } from '../command-service.ts'
 import type { AppDeps } from '../deps.ts'
 import { ApiError } from '../errors.ts'
-import { idSchema, isoTime, iso, postSchema, toPost } from './schemas.ts'
+import { idSchema, isoTime, iso, locationOut, locationView, postSchema, toPost } from './schemas.ts'
 
 const PREFIX = '/api/v1/command'
 const TAGS = ['command']
@@ -60,6 +60,7 @@ const postOut = z.object({
   level: z.enum(POST_LEVELS),
   parents: z.array(z.string()),
   areas: z.array(z.string()),
+  location: locationOut.describe('where the post is (WGS84 degrees), or null'),
 })
 
 const levelsOut = z.object({
@@ -332,7 +333,7 @@ export function registerCommand(app: FastifyInstance, deps: AppDeps): void {
         tags: TAGS,
         summary: 'Replace the hierarchy of command posts (admin)',
         description:
-          'Every post with its superiors (`parents`, each of a higher level: national → basin → province → county) and its areas. Checked as a whole: 422 with every problem and its path (duplicate or malformed id, unknown or repeated parent, a parent not above, a cycle).',
+          'Every post with its superiors (`parents`, each of a higher level: national → basin → province → county), its areas and optionally its `location` (`{lat, lon}`, WGS84 degrees, both or neither). Checked as a whole: 422 with every problem and its path (duplicate or malformed id, unknown or repeated parent, a parent not above, a cycle, a latitude outside [−90, 90] or a longitude outside [−180, 180]); nothing is stored unless every post is right.',
         security: SECURITY,
         body: z.object({ posts: z.array(postSchema) }),
         response: { 200: z.object({ count: z.number().int(), levels: levelsOut }) },
@@ -361,7 +362,7 @@ export function registerCommand(app: FastifyInstance, deps: AppDeps): void {
       return {
         posts: h.order.map((id) => {
           const p = h.posts.get(id)!
-          return { ...p, parents: [...p.parents], areas: [...p.areas] }
+          return { ...p, parents: [...p.parents], areas: [...p.areas], location: locationView(p) }
         }),
         levels: levelCounts(h),
       }
@@ -400,6 +401,7 @@ export function registerCommand(app: FastifyInstance, deps: AppDeps): void {
         ...post,
         parents: [...post.parents],
         areas: [...post.areas],
+        location: locationView(post),
         children: [...children(h, id)],
         ancestors: ancestors(h, id),
         jurisdiction: jurisdictionOf(h, id),

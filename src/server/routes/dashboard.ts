@@ -2,21 +2,24 @@
  * What the dashboard reads in one request each: who the token's user is, the state of every
  * station (latest observation and latest forecast against its thresholds), the warning zones
  * with their active level, and the map's overlays (basins, schematic river links, depots,
- * shelters).
+ * shelters, command posts).
  *
  * Who may read what: the station states, the zones and the network are public (active warnings
  * are public through CAP anyway); depots and shelters are logistics data, readable with a token
- * (observer and up) as in the logistics routes, and absent (`null`) without one.
+ * (observer and up) as in the logistics routes, and absent (`null`) without one; command posts
+ * likewise, each reader seeing the posts of their own chain (as the command routes show them).
  */
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { POST_LEVELS } from '../../command/types.ts'
 import type { EpochMs } from '../../core/brand.ts'
 import type { BasinId } from '../../core/ids.ts'
 import type { LatestBasinForecast, LatestObservation } from '../../store/index.ts'
 import { QC, type Series, type Station, type Threshold } from '../../observe/types.ts'
 import { initialWarningState, replay } from '../../warn/lifecycle.ts'
-import { authorize, principalOf } from '../auth.ts'
+import { authorize, principalOf, type Principal as ApiPrincipal } from '../auth.ts'
+import { visiblePosts } from '../command-service.ts'
 import type { AppDeps } from '../deps.ts'
 import { ApiError } from '../errors.ts'
 import { effectiveThresholds } from './thresholds.ts'
@@ -152,14 +155,28 @@ const mapOut = z.object({
         id: z.string(),
         name: z.string(),
         areaId: z.string(),
-        lat: z.number().nullable().describe('shelters are kept without coordinates: null'),
-        lon: z.number().nullable(),
+        lat: z.number().describe('WGS84 degrees'),
+        lon: z.number().describe('WGS84 degrees'),
         capacity: z.number().int().describe('persons'),
         occupancy: z.number().int().describe('persons'),
       }),
     )
     .nullable()
-    .describe('null without a token'),
+    .describe('the shelters that have a location; null without a token'),
+  posts: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        level: z.enum(POST_LEVELS),
+        lat: z.number().describe('WGS84 degrees'),
+        lon: z.number().describe('WGS84 degrees'),
+      }),
+    )
+    .nullable()
+    .describe(
+      'the command posts the reader may see that have a location, superiors first; null without a token',
+    ),
 })
 
 // --- station states ---------------------------------------------------------------------------
@@ -320,6 +337,35 @@ export async function stationStates(
   return { levels, stations: out }
 }
 
+// --- command posts on the map -----------------------------------------------------------------
+
+/**
+ * The command posts `user` may see that have a location, superiors first, as the map draws
+ * them (positions in WGS84 degrees). An admin sees every post; anyone else the posts of their
+ * chain as the command routes show incidents (`visiblePosts`: each post where they hold a
+ * role, every post below it and above it), none without a command assignment.
+ */
+export async function mapPosts(
+  deps: Pick<AppDeps, 'command'>,
+  user: ApiPrincipal,
+): Promise<NonNullable<z.infer<typeof mapOut>['posts']>> {
+  const [h, p] = await Promise.all([deps.command.hierarchy(), deps.command.principal(user.user)])
+  const seen = user.role === 'admin' ? undefined : visiblePosts(h, p)
+  const out: NonNullable<z.infer<typeof mapOut>['posts']> = []
+  for (const id of h.order) {
+    const post = h.posts.get(id)!
+    if (post.location === undefined || (seen !== undefined && !seen.has(id))) continue
+    out.push({
+      id,
+      name: post.name,
+      level: post.level,
+      lat: post.location.lat,
+      lon: post.location.lon,
+    })
+  }
+  return out
+}
+
 // --- routes -----------------------------------------------------------------------------------
 
 /** `GET /api/v1/me` and the dashboard's read models under `/api/v1/dashboard`. */
@@ -414,9 +460,9 @@ export function registerDashboard(app: FastifyInstance, deps: AppDeps): void {
     {
       schema: {
         tags: TAGS,
-        summary: 'The map overlays: basins, schematic river links, depots and shelters',
+        summary: 'The map overlays: basins, schematic river links, depots, shelters and posts',
         description:
-          'Basins with their outlet (the gauge on the basin) and outline; a straight line from each basin’s outlet to its downstream basin’s outlet (schematic, not the river’s course). Depots and shelters need a token (observer and up) and are null without one; an unknown token is refused. Command posts have no coordinates and are not on the map.',
+          'Basins with their outlet (the gauge on the basin) and outline; a straight line from each basin’s outlet to its downstream basin’s outlet (schematic, not the river’s course). Depots, shelters and command posts need a token (observer and up) and are null without one; an unknown token is refused. Shelters and posts are listed only when they have a location. Posts follow the command routes’ reading rule: the posts of the reader’s chain (each post where they hold a role, every post below it and above it), every post for an admin.',
         security: [{}, { bearer: [] }],
         response: { 200: mapOut },
       },
@@ -455,10 +501,14 @@ export function registerDashboard(app: FastifyInstance, deps: AppDeps): void {
           },
         })
       }
-      const [depots, shelters] =
+      const [depots, shelters, posts] =
         user === undefined
-          ? [null, null]
-          : await Promise.all([deps.logistics.depots(), deps.logistics.shelters()])
+          ? [null, null, null]
+          : await Promise.all([
+              deps.logistics.depots(),
+              deps.logistics.shelters(),
+              mapPosts(deps, user),
+            ])
       return {
         basins: basins.map((b) => ({
           id: b.id,
@@ -478,15 +528,22 @@ export function registerDashboard(app: FastifyInstance, deps: AppDeps): void {
             capacity: d.capacityM3,
           })) ?? null,
         shelters:
-          shelters?.map((s) => ({
-            id: s.id,
-            name: s.name,
-            areaId: s.areaId,
-            lat: null,
-            lon: null,
-            capacity: s.capacity,
-            occupancy: s.occupancy,
-          })) ?? null,
+          shelters?.flatMap((s) =>
+            s.location === undefined
+              ? []
+              : [
+                  {
+                    id: s.id,
+                    name: s.name,
+                    areaId: s.areaId,
+                    lat: s.location.lat,
+                    lon: s.location.lon,
+                    capacity: s.capacity,
+                    occupancy: s.occupancy,
+                  },
+                ],
+          ) ?? null,
+        posts,
       }
     },
   )

@@ -22,6 +22,7 @@ import type { UserId } from '../../core/ids.ts'
 import type { Movement } from '../../logistics/ledger.ts'
 import type { DispatchOrder } from '../../logistics/dispatch.ts'
 import type { SupplyRequest } from '../../logistics/requests.ts'
+import type { Shelter } from '../../logistics/shelters.ts'
 import { shortfalls } from '../../logistics/targets.ts'
 import type {
   AreaId,
@@ -41,7 +42,7 @@ import {
   StaleVersionError,
   type StoredPlan,
 } from '../logistics-service.ts'
-import { idSchema, isoTime, iso } from './schemas.ts'
+import { idSchema, isoTime, iso, locationOut, locationSchema, locationView } from './schemas.ts'
 
 const TAGS = ['logistics']
 
@@ -303,7 +304,18 @@ const shelterOut = z.object({
   areaId: z.string(),
   capacity: z.number().int().describe('persons'),
   occupancy: z.number().int().describe('persons'),
+  location: locationOut.describe('where the shelter is (WGS84 degrees), or null'),
   version: z.number().int(),
+})
+
+const shelterView = (s: Shelter): z.infer<typeof shelterOut> => ({
+  id: s.id,
+  name: s.name,
+  areaId: s.areaId,
+  capacity: s.capacity,
+  occupancy: s.occupancy,
+  location: locationView(s),
+  version: s.version,
 })
 
 const evacuationOut = z.object({
@@ -1003,7 +1015,7 @@ export function registerLogistics(app: FastifyInstance, deps: AppDeps): void {
     },
     async (req) => {
       reader(req)
-      return L.shelters()
+      return (await L.shelters()).map(shelterView)
     },
   )
 
@@ -1013,24 +1025,38 @@ export function registerLogistics(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         tags: TAGS,
         summary: 'Create a shelter, or replace it at the version read (occupancy is kept)',
+        description:
+          'A replacement sets every field: a shelter replaced without `location` has none (and leaves the map). 422 naming the shelter and the field for a capacity below the persons in it or a location outside [−90, 90] / [−180, 180] degrees.',
         security: [{ bearer: [] }],
         params: z.object({ shelterId: idSchema }),
         body: z.object({
           name: z.string().min(1),
           areaId: idSchema,
           capacity: z.number().int().min(0).describe('persons'),
+          location: locationSchema
+            .nullable()
+            .optional()
+            .describe('where the shelter is, for the map (WGS84 degrees); null or absent: none'),
           expectedVersion: version.optional(),
         }),
         response: { 200: shelterOut, ...writeErrors },
       },
     },
     async (req, reply) => {
-      const { expectedVersion, areaId, ...fields } = req.body
-      return write(reply, 200, () =>
-        L.putShelter(
-          actorOf(req),
-          { ...fields, id: req.params.shelterId as ShelterId, areaId: areaId as AreaId },
-          expectedVersion,
+      const { expectedVersion, areaId, location, name, capacity } = req.body
+      return write(reply, 200, async () =>
+        shelterView(
+          await L.putShelter(
+            actorOf(req),
+            {
+              id: req.params.shelterId as ShelterId,
+              name,
+              areaId: areaId as AreaId,
+              capacity,
+              ...(location === null || location === undefined ? {} : { location }),
+            },
+            expectedVersion,
+          ),
         ),
       )
     },
@@ -1053,13 +1079,15 @@ export function registerLogistics(app: FastifyInstance, deps: AppDeps): void {
         },
       },
       async (req, reply) =>
-        write(reply, 200, () =>
-          L.occupy(
-            actorOf(req),
-            req.params.shelterId as ShelterId,
-            change,
-            req.body.persons,
-            req.body.expectedVersion,
+        write(reply, 200, async () =>
+          shelterView(
+            await L.occupy(
+              actorOf(req),
+              req.params.shelterId as ShelterId,
+              change,
+              req.body.persons,
+              req.body.expectedVersion,
+            ),
           ),
         ),
     )

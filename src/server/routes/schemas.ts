@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { POST_LEVELS, type Post, type PostId } from '../../command/types.ts'
+import type { LatLon } from '../../core/geo.ts'
 import { ID_PATTERN } from '../../core/ids.ts'
 import { VARIABLE_UNITS } from '../../observe/types.ts'
 
@@ -97,6 +98,32 @@ export function iso(ms: number | null): string | null {
 }
 
 /**
+ * Where a post or a shelter is: WGS84 decimal degrees, both coordinates or no location at all.
+ * The ranges are checked where the record is (src/core/geo.ts `latLonIssues`), so a refusal
+ * names the record as well as the field.
+ */
+export const locationSchema = z
+  .object({
+    lat: z.number().describe('latitude, WGS84 degrees, −90 … 90'),
+    lon: z.number().describe('longitude, WGS84 degrees, −180 … 180'),
+  })
+  .describe('WGS84 decimal degrees; both or neither')
+
+/** A location as the API answers it: the point, or null when the record has none. */
+export const locationOut = locationSchema.nullable()
+
+/**
+ * The location of a record on the wire: `{ lat, lon }` or null (a `location` left out of a
+ * record).
+ * @param x the record's optional location, degrees
+ */
+export function locationView(x: {
+  readonly location?: LatLon
+}): { lat: number; lon: number } | null {
+  return x.location === undefined ? null : { lat: x.location.lat, lon: x.location.lon }
+}
+
+/**
  * A command post as `PUT /api/v1/command/posts` and `freshet command posts import` take it
  * (the `posts` of data/demo/command.json).
  */
@@ -109,6 +136,10 @@ export const postSchema = z.object({
     .array(z.string().min(1))
     .default([])
     .describe('areas the post itself covers (warning zone ids or other area codes)'),
+  location: locationSchema
+    .nullable()
+    .optional()
+    .describe('where the post is, for the map (WGS84 degrees); null or absent: not on the map'),
 })
 
 /** The post a checked {@link postSchema} value describes. */
@@ -119,5 +150,6 @@ export function toPost(x: z.infer<typeof postSchema>): Post {
     level: x.level,
     parents: x.parents as PostId[],
     areas: x.areas,
+    ...(x.location === null || x.location === undefined ? {} : { location: x.location }),
   }
 }

@@ -14,6 +14,20 @@ describeStores('PostRepository', (store) => {
     expect(await store().posts.list()).toEqual([SMALL.posts[0]])
   })
 
+  it('keeps each post’s location (degrees, to the bit) or its lack of one', async () => {
+    const placed = SMALL.posts.map((p, i) =>
+      i % 3 === 0 ? { ...p, location: { lat: -89.999999 + i * 0.5, lon: 179.123456789 - i } } : p,
+    )
+    await store().posts.replaceAll(placed)
+    const back = await store().posts.list()
+    expect(back).toEqual(placed)
+    expect(back.filter((p) => p.location !== undefined)).toHaveLength(Math.ceil(placed.length / 3))
+    expect('location' in back[1]!).toBe(false)
+    // Replaced without locations, the posts have none again.
+    await store().posts.replaceAll(SMALL.posts)
+    expect((await store().posts.list()).some((p) => 'location' in p)).toBe(false)
+  })
+
   it('replaces all or none', async () => {
     await store().posts.replaceAll(SMALL.posts)
     await expect(store().posts.replaceAll([SMALL.posts[0]!, SMALL.posts[0]!])).rejects.toThrow()

@@ -3,7 +3,7 @@ import type { EpochMs } from '../../core/brand.ts'
 import type { UserId } from '../../core/ids.ts'
 import type { PostRepository } from '../../command/ports.ts'
 import type { AreaId, Assignment, Post, PostId, PostLevel, Role } from '../../command/types.ts'
-import { fromJson, toJson } from '../codec.ts'
+import { fromJson, located, toJson } from '../codec.ts'
 import { rowsPerStatement } from '../dialect.ts'
 import type { Selectable } from 'kysely'
 import type { AssignmentsTable, PostsTable } from '../schema.ts'
@@ -24,6 +24,7 @@ export function postRepository(ctx: RepositoryContext): PostRepository {
     level: r.level as PostLevel,
     parents: fromJson(dialect, r.parents) as PostId[],
     areas: fromJson(dialect, r.areas) as AreaId[],
+    ...located(r),
   })
 
   return {
@@ -35,8 +36,10 @@ export function postRepository(ctx: RepositoryContext): PostRepository {
         level: p.level,
         parents: toJson(p.parents, `post ${p.id} parents`),
         areas: toJson(p.areas, `post ${p.id} areas`),
+        lat: p.location?.lat ?? null,
+        lon: p.location?.lon ?? null,
       }))
-      const per = rowsPerStatement(dialect, 6)
+      const per = rowsPerStatement(dialect, 8)
       await atomically(ctx.db, async (trx) => {
         await trx.deleteFrom('posts').execute()
         for (let i = 0; i < rows.length; i += per)

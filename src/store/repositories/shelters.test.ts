@@ -36,6 +36,26 @@ describeStores('ShelterRepository', (store) => {
     )
   })
 
+  it('keeps a shelter’s location through changes, and drops it when saved without one', async () => {
+    const at = { lat: 48.267123456789, lon: 2.697 }
+    await store().shelters.save(school({ location: at }), 0)
+    await store().shelters.save(school({ id: shelterId('s-hall') }), 0)
+    const s = (await store().shelters.find(shelterId('s-school')))!
+    expect(s.location).toEqual(at)
+    expect('location' in (await store().shelters.find(shelterId('s-hall')))!).toBe(false)
+    const after = checkIn(s, 12)
+    if (!after.ok) throw new Error('check-in refused')
+    await store().shelters.save(after.value, s.version)
+    expect(await store().shelters.list()).toEqual([
+      school({ id: shelterId('s-hall') }),
+      school({ location: at, occupancy: 12, version: 1 }),
+    ])
+    await store().shelters.save(school({ occupancy: 12, version: 2 }), 1)
+    expect(await store().shelters.find(shelterId('s-school'))).toEqual(
+      school({ occupancy: 12, version: 2 }),
+    )
+  })
+
   it('counts every check-in when 30 doors check people in at once, each retrying on conflict', async () => {
     await store().shelters.save(school(), 0)
     let conflicts = 0

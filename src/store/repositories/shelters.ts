@@ -12,6 +12,7 @@ import {
   type Shelter,
 } from '../../logistics/shelters.ts'
 import type { AreaId, ShelterId } from '../../logistics/types.ts'
+import { located } from '../codec.ts'
 import type { SheltersTable } from '../schema.ts'
 import { atomically, type RepositoryContext } from './context.ts'
 import { appendToStream, readStream } from './event-streams.ts'
@@ -22,6 +23,7 @@ const shelterOf = (r: SheltersTable): Shelter => ({
   areaId: r.area_id as AreaId,
   capacity: r.capacity,
   occupancy: r.occupancy,
+  ...located(r),
   version: r.version,
 })
 
@@ -57,6 +59,8 @@ export function shelterRepository(ctx: RepositoryContext): ShelterRepository {
         area_id: shelter.areaId,
         capacity: shelter.capacity,
         occupancy: shelter.occupancy,
+        lat: shelter.location?.lat ?? null,
+        lon: shelter.location?.lon ?? null,
         version: shelter.version,
       }
       await atomically(ctx.db, async (trx) => {

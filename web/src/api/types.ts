@@ -85,6 +85,25 @@ export interface BasinForecast {
   }[]
 }
 
+/** A basin's simulation: its model on the observed forcing, m³/s at its outlet (GET /api/v1/basins/{id}/simulation). */
+export interface BasinSimulation {
+  readonly basinId: string
+  readonly model: string
+  /** The model's step (ms). */
+  readonly stepMs: number
+  /** Where the models started cold. */
+  readonly warmupStart: string
+  readonly from: string
+  /** End of the last step: the window's end, or earlier where the observed forcing ends. */
+  readonly to: string
+  readonly upstream: readonly string[]
+  readonly unit: string
+  /** Start of each step. */
+  readonly times: readonly string[]
+  /** Mean outlet flow of each step (m³/s). */
+  readonly values: readonly number[]
+}
+
 export interface Series {
   readonly id: string
   readonly variable: string
@@ -163,6 +182,8 @@ export interface Post {
   readonly level: 'national' | 'basin' | 'province' | 'county'
   readonly parents: readonly string[]
   readonly areas: readonly string[]
+  /** WGS84 degrees, or null when the post has no location. */
+  readonly location: { readonly lat: number; readonly lon: number } | null
 }
 
 export interface Incident {
@@ -204,6 +225,10 @@ export interface RecipientRecord {
   readonly status: string
   readonly version: number
   readonly escalated: { readonly ack: string | null; readonly completion: string | null }
+  /** The post's reason when it answered `unable`, else null. */
+  readonly unableReason: string | null
+  /** The post's report when it answered `completed`, else null. */
+  readonly report: string | null
 }
 
 export interface OrderView {
@@ -242,7 +267,27 @@ export interface Depot {
   readonly capacityM3: number
   readonly usedM3: number
   readonly areaId: string
-  readonly stock: readonly { readonly itemId: string; readonly quantity: number }[]
+  /** Each line with its version: the movements that touched it (0 for a line never stocked). */
+  readonly stock: readonly {
+    readonly itemId: string
+    readonly quantity: number
+    readonly version: number
+  }[]
+}
+
+/** An item of the catalogue: quantities of it are in `unit`. */
+export interface CatalogueItem {
+  readonly id: string
+  readonly name: string
+  readonly unit: string
+  readonly category: string
+}
+
+/** An area with its exposed population (persons). */
+export interface ExposedArea {
+  readonly areaId: string
+  readonly name: string
+  readonly population: number
 }
 
 export interface Shelter {
@@ -251,8 +296,9 @@ export interface Shelter {
   readonly areaId: string
   readonly capacity: number
   readonly occupancy: number
-  readonly lat?: number
-  readonly lon?: number
+  /** WGS84 degrees, or null when the shelter has no location. */
+  readonly location: { readonly lat: number; readonly lon: number } | null
+  readonly version: number
 }
 
 export interface Shortfall {
@@ -290,6 +336,7 @@ export interface AllocationPlan {
     readonly unmet: number
   }[]
   readonly unmet: number
+  readonly equity: boolean
   readonly dispatchIds: readonly string[]
 }
 
@@ -299,6 +346,9 @@ export interface Dispatch {
   readonly toAreaId: string
   readonly lines: readonly { readonly itemId: string; readonly quantity: number }[]
   readonly state: string
+  /** Units handed over per item, once delivered. */
+  readonly delivered: readonly { readonly itemId: string; readonly quantity: number }[] | null
+  readonly version: number
   readonly updatedAt: string
 }
 

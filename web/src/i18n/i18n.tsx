@@ -24,6 +24,8 @@ export interface Translator {
   readonly setLang: (lang: Language) => void
   /** A date-time in the language's format, UTC. */
   readonly time: (iso: string | number) => string
+  /** A calendar day (UTC) in the language's format, without the time of day. */
+  readonly day: (iso: string | number) => string
   readonly number: (n: number, digits?: number) => string
 }
 
@@ -52,6 +54,10 @@ export function I18nProvider(props: { children: ReactNode }): ReactNode {
       timeStyle: 'short',
       timeZone: 'UTC',
     })
+    const dayFormat = new Intl.DateTimeFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', {
+      dateStyle: 'medium',
+      timeZone: 'UTC',
+    })
     return {
       lang,
       setLang,
@@ -60,6 +66,10 @@ export function I18nProvider(props: { children: ReactNode }): ReactNode {
       time: (v) => {
         const d = new Date(v)
         return Number.isNaN(d.getTime()) ? String(v) : `${dateFormat.format(d)} UTC`
+      },
+      day: (v) => {
+        const d = new Date(v)
+        return Number.isNaN(d.getTime()) ? String(v) : dayFormat.format(d)
       },
       number: (n, digits = 0) =>
         n.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { maximumFractionDigits: digits }),

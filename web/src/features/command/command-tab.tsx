@@ -1,5 +1,6 @@
 /**
- * The command view: incidents in the user's chain, the orders of a post (issued and addressed)
+ * The command view: the orders addressed to the user's posts with the buttons to answer them,
+ * incidents in the user's chain, the orders of a post (issued and addressed)
  * with the state of the selected order at every post, issuing an order from the user's post,
  * and the situation reports rolled up at the post.
  */
@@ -9,10 +10,16 @@ import { useApi } from '../../api/use-api.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { MessageKey } from '../../i18n/dictionary.ts'
 import { useSession } from '../../session/session.tsx'
+import { DataTable } from '../../ui/data-table.tsx'
 import { OrderForm } from './order-form.tsx'
 import { OrderTree } from './order-tree.tsx'
+import { PostOrders } from './post-orders.tsx'
 import { ACTING_ROLES, postsBelow } from './posts.ts'
 
+/**
+ * The command view (signed in): the orders to the user's posts with their answers, incidents,
+ * the orders of a chosen post and the state of one at every post, issuing an order, roll-ups.
+ */
 export function CommandTab(): ReactNode {
   const { t } = useI18n()
   const { token, me } = useSession()
@@ -41,6 +48,7 @@ export function CommandTab(): ReactNode {
   return (
     <div className="command">
       <section className="command-main">
+        <PostOrders posts={all} />
         <Incidents />
         {current !== undefined ? (
           <>
@@ -102,36 +110,25 @@ function Incidents(): ReactNode {
   return (
     <section aria-labelledby="incidents-h">
       <h2 id="incidents-h">{t('incidents')}</h2>
-      {list.length === 0 ? (
-        <p>{incidents.loading ? t('loading') : t('noIncidents')}</p>
-      ) : (
-        <div className="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('responseLevel')}</th>
-                <th scope="col">{t('post')}</th>
-                <th scope="col">{t('orderTitle')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('opened')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((i) => (
-                <tr key={i.id}>
-                  <td>
-                    <span className={`response response-${i.level}`}>{i.level}</span>
-                  </td>
-                  <td>{i.post}</td>
-                  <td>{i.title}</td>
-                  <td>{i.status}</td>
-                  <td>{time(i.openedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        caption={t('incidents')}
+        captionHidden
+        rows={list}
+        rowKey={(i) => i.id}
+        empty={t('noIncidents')}
+        loading={incidents.loading}
+        columns={[
+          {
+            key: 'level',
+            header: t('responseLevel'),
+            cell: (i) => <span className={`response response-${i.level}`}>{i.level}</span>,
+          },
+          { key: 'post', header: t('post'), cell: (i) => i.post },
+          { key: 'title', header: t('orderTitle'), cell: (i) => i.title },
+          { key: 'status', header: t('status'), cell: (i) => i.status },
+          { key: 'opened', header: t('opened'), cell: (i) => time(i.openedAt) },
+        ]}
+      />
     </section>
   )
 }

@@ -5,11 +5,15 @@ import { serverNow } from '../../api/server-time.ts'
 import type { Order, Post } from '../../api/types.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { useSession } from '../../session/session.tsx'
-import { messageOf, useErrors } from '../../ui/errors.tsx'
+import { OutcomeLine, useSubmit } from '../../ui/submit.tsx'
 import { postsBelow } from './posts.ts'
 
 const HOUR_MS = 3_600_000
 
+/**
+ * The form issuing an order from one of `issuers` (posts where the user may order) to posts below
+ * it; `onIssued` receives the order the server made.
+ */
 export function OrderForm(props: {
   issuers: readonly Post[]
   posts: readonly Post[]
@@ -17,21 +21,17 @@ export function OrderForm(props: {
 }): ReactNode {
   const { t } = useI18n()
   const { token } = useSession()
-  const { report } = useErrors()
+  const { busy, outcome, run } = useSubmit()
   const [issuer, setIssuer] = useState(props.issuers[0]?.id ?? '')
   const [title, setTitle] = useState('')
   const [actions, setActions] = useState('')
   const [recipients, setRecipients] = useState<string[]>([])
   const [ackHours, setAckHours] = useState(6)
   const [completionHours, setCompletionHours] = useState(24)
-  const [busy, setBusy] = useState(false)
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null)
   const below = postsBelow(props.posts, issuer)
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault()
-    setBusy(true)
-    setOutcome(null)
-    try {
+    await run(t('issueOrder'), async () => {
       const now = await serverNow()
       const order = await request<Order>('/api/v1/command/orders', {
         token,
@@ -49,17 +49,12 @@ export function OrderForm(props: {
           completionDeadline: new Date(now + completionHours * HOUR_MS).toISOString(),
         },
       })
-      setOutcome({ ok: true, text: t('orderIssued', { id: order.id }) })
       setTitle('')
       setActions('')
       setRecipients([])
       props.onIssued(order)
-    } catch (err) {
-      report(t('issueOrder'), err)
-      setOutcome({ ok: false, text: messageOf(err, t) })
-    } finally {
-      setBusy(false)
-    }
+      return t('orderIssued', { id: order.id })
+    })
   }
   return (
     <form className="order-form" onSubmit={(e) => void submit(e)} aria-label={t('issueOrder')}>
@@ -139,11 +134,7 @@ export function OrderForm(props: {
       >
         {t('submitOrder')}
       </button>
-      {outcome !== null ? (
-        <p className={outcome.ok ? 'success' : 'failure'} role={outcome.ok ? 'status' : 'alert'}>
-          {outcome.text}
-        </p>
-      ) : null}
+      <OutcomeLine outcome={outcome} />
     </form>
   )
 }

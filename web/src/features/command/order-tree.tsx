@@ -4,8 +4,10 @@ import type { OrderView, Post, StatusCounts } from '../../api/types.ts'
 import { useApi } from '../../api/use-api.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { MessageKey } from '../../i18n/dictionary.ts'
+import { DataTable } from '../../ui/data-table.tsx'
 
 type Node = NonNullable<OrderView['nodes']>[number]
+type LevelRow = readonly [level: string, counts: StatusCounts]
 
 const COUNTED = ['issued', 'received', 'accepted', 'unable', 'completed'] as const
 
@@ -79,6 +81,10 @@ function TreeNode(props: {
   )
 }
 
+/**
+ * An order as its issuer sees it: the text, the tree of posts below the issuer with each one's
+ * state and the counts of its subtree, and the counts per level; live on order events.
+ */
 export function OrderTree(props: { orderId: string; posts: readonly Post[] }): ReactNode {
   const { t, time } = useI18n()
   const view = useApi<OrderView>(
@@ -107,35 +113,33 @@ export function OrderTree(props: { orderId: string; posts: readonly Post[] }): R
       <ul className="order-tree" data-testid="order-tree" data-order={v.order.id}>
         <TreeNode id={v.order.issuerPost} view={v} byId={byId} names={names} seen={new Set()} />
       </ul>
-      <table>
-        <caption>{t('countsPerLevel')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('post')}</th>
-            {COUNTED.map((k) => (
-              <th scope="col" key={k}>
-                {t(`status.${k}` as MessageKey)}
-              </th>
-            ))}
-            <th scope="col">{t('status.escalated')}</th>
-            <th scope="col">{t('total')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {Object.entries(v.byLevel)
-            .filter(([, c]) => c.total > 0)
-            .map(([level, c]) => (
-              <tr key={level}>
-                <th scope="row">{t(`postLevel.${level}` as MessageKey)}</th>
-                {COUNTED.map((k) => (
-                  <td key={k}>{c[k]}</td>
-                ))}
-                <td>{c.escalatedAck + c.escalatedCompletion}</td>
-                <td>{c.total}</td>
-              </tr>
-            ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption={t('countsPerLevel')}
+        rows={Object.entries(v.byLevel).filter(([, c]) => c.total > 0)}
+        rowKey={([level]) => level}
+        empty="—"
+        columns={[
+          {
+            key: 'level',
+            header: t('post'),
+            rowHeader: true,
+            cell: ([level]) => t(`postLevel.${level}` as MessageKey),
+          },
+          ...COUNTED.map((k) => ({
+            key: k,
+            header: t(`status.${k}` as MessageKey),
+            numeric: true,
+            cell: ([, c]: LevelRow) => c[k],
+          })),
+          {
+            key: 'escalated',
+            header: t('status.escalated'),
+            numeric: true,
+            cell: ([, c]) => c.escalatedAck + c.escalatedCompletion,
+          },
+          { key: 'total', header: t('total'), numeric: true, cell: ([, c]) => c.total },
+        ]}
+      />
     </section>
   )
 }

@@ -1,10 +1,12 @@
 /**
  * The map's own layers as GeoJSON, built from the API's answers: stations coloured by state,
- * basin outlines and outlets, river links, depots, shelters and the flows of an allocation plan.
+ * basin outlines and outlets, river links, depots, shelters, command posts and the flows of an
+ * allocation plan. Positions are WGS84 degrees, `[lon, lat]` in GeoJSON.
  */
 import type { FeatureCollection, Geometry } from 'geojson'
 import type { AllocationPlan, DashboardStation } from '../../api/types.ts'
 import { levelColour } from '../../ui/levels.tsx'
+import { POST_LEVELS, postIcon } from './map-icons.ts'
 
 /** `GET /api/v1/dashboard/map`, as far as the dashboard reads it. */
 export interface MapData {
@@ -19,8 +21,23 @@ export interface MapData {
   readonly rivers: FeatureCollection
   /** Null without a token. */
   readonly depots: readonly MapPlace[] | null
-  /** Null without a token; shelters have no coordinates yet (null). */
-  readonly shelters: readonly (MapPlace & { readonly areaId: string })[] | null
+  /** The shelters that have a location; null without a token. */
+  readonly shelters: readonly MapShelter[] | null
+  /** The posts of the reader's chain that have a location, superiors first; null without a token. */
+  readonly posts: readonly MapPost[] | null
+}
+
+/** A shelter on the map: capacity and occupancy in persons. */
+export interface MapShelter extends MapPlace {
+  readonly areaId: string
+  readonly capacity: number
+  readonly occupancy: number
+}
+
+/** A command post on the map. */
+export interface MapPost extends MapPlace {
+  /** `national`, `basin`, `province` or `county`. */
+  readonly level: string
 }
 
 /** A depot or shelter on the map. */
@@ -112,6 +129,34 @@ export function placeFeatures(kind: 'depot' | 'shelter', places: readonly MapPla
             },
           ],
     ),
+  )
+}
+
+/**
+ * Points of command posts, each with the image of its level (a square, larger for a higher
+ * level: map-icons.ts) and a sort key that draws higher levels on top, at their positions
+ * (WGS84 degrees). Posts without a position are left out.
+ */
+export function postFeatures(posts: readonly MapPost[]): Collection {
+  return collection(
+    posts.flatMap((p) => {
+      if (p.lat === null || p.lon === null) return []
+      const rank = (POST_LEVELS as readonly string[]).indexOf(p.level)
+      return [
+        {
+          type: 'Feature' as const,
+          geometry: { type: 'Point' as const, coordinates: [p.lon, p.lat] },
+          properties: {
+            kind: 'post',
+            id: p.id,
+            name: p.name,
+            level: p.level,
+            icon: postIcon(p.level),
+            sort: POST_LEVELS.length - (rank < 0 ? POST_LEVELS.length - 1 : rank),
+          },
+        },
+      ]
+    }),
   )
 }
 

@@ -1,9 +1,11 @@
 /**
  * The map's style: a plain background for water, Natural Earth land and borders, and Freshet's
- * layers. No symbol layer (labels are HTML), so no glyphs or sprites are needed.
+ * layers. Symbol layers show icons only (drawn by map-icons.ts and added when the style loads),
+ * never text (labels are HTML), so no glyphs or sprites are needed.
  */
 import type { StyleSpecification } from 'maplibre-gl'
 import { LEVEL_COLOURS } from '../../ui/levels.tsx'
+import { SHELTER_ICON } from './map-icons.ts'
 
 /** The switchable layers and the maplibre layers each one shows. */
 export const LAYER_GROUPS = {
@@ -13,6 +15,7 @@ export const LAYER_GROUPS = {
   flows: ['flows'],
   depots: ['depots'],
   shelters: ['shelters'],
+  posts: ['posts'],
   stations: ['stations'],
 } as const
 
@@ -21,6 +24,7 @@ export type LayerGroup = keyof typeof LAYER_GROUPS
 /** Layers a click may select, the most specific first. */
 export const CLICKABLE_LAYERS = [
   'stations',
+  'posts',
   'depots',
   'shelters',
   'outlets',
@@ -60,6 +64,7 @@ export function mapStyle(): StyleSpecification {
       flows: src,
       depots: src,
       shelters: src,
+      posts: src,
       stations: src,
     },
     layers: [
@@ -126,6 +131,21 @@ export function mapStyle(): StyleSpecification {
           'circle-stroke-width': 1,
         },
       },
+      // Posts are squares and shelters houses (map-icons.ts), so neither is told from the round
+      // depots and stations by colour alone. Every point is drawn, overlapping or not; posts
+      // are the largest symbols, so they go under the depots (often in the same town).
+      {
+        id: 'posts',
+        type: 'symbol',
+        source: 'posts',
+        layout: {
+          'icon-image': ['get', 'icon'],
+          'icon-allow-overlap': true,
+          'icon-ignore-placement': true,
+          // Higher levels drawn last, on top.
+          'symbol-sort-key': ['get', 'sort'],
+        },
+      },
       {
         id: 'depots',
         type: 'circle',
@@ -139,13 +159,12 @@ export function mapStyle(): StyleSpecification {
       },
       {
         id: 'shelters',
-        type: 'circle',
+        type: 'symbol',
         source: 'shelters',
-        paint: {
-          'circle-radius': 5,
-          'circle-color': '#009e73',
-          'circle-stroke-color': '#000000',
-          'circle-stroke-width': 1,
+        layout: {
+          'icon-image': SHELTER_ICON,
+          'icon-allow-overlap': true,
+          'icon-ignore-placement': true,
         },
       },
       {

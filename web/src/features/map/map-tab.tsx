@@ -12,10 +12,12 @@ import {
   basinFeatures,
   flowFeatures,
   placeFeatures,
+  postFeatures,
   riverFeatures,
   stationFeatures,
   type MapData,
 } from './map-data.ts'
+import { POST_LEVELS, type PostLevel } from './map-icons.ts'
 import { LAYER_GROUPS, type LayerGroup } from './map-style.ts'
 import { MapView, type MapSelection } from './map-view.tsx'
 import { StationList } from './station-list.tsx'
@@ -24,6 +26,29 @@ const ALL_ON = Object.fromEntries(Object.keys(LAYER_GROUPS).map((g) => [g, true]
   LayerGroup,
   boolean
 >
+
+const isPostLevel = (l: string): l is PostLevel => (POST_LEVELS as readonly string[]).includes(l)
+
+/** The panel of a depot, a shelter or a post selected on the map. */
+function PlacePanel(props: {
+  name: string
+  kind: 'depot' | 'shelter' | 'post'
+  onClose: () => void
+  children: ReactNode
+}): ReactNode {
+  const { t } = useI18n()
+  return (
+    <section className="panel" aria-label={props.name} data-testid={`${props.kind}-panel`}>
+      <header className="panel-header">
+        <h2>{props.name}</h2>
+        <button type="button" onClick={props.onClose} aria-label={t('close')}>
+          ×
+        </button>
+      </header>
+      {props.children}
+    </section>
+  )
+}
 
 export function MapTab(props: {
   stations: ApiState<DashboardStations>
@@ -61,6 +86,7 @@ export function MapTab(props: {
       rivers: riverFeatures(md),
       depots: placeFeatures('depot', depots),
       shelters: placeFeatures('shelter', md?.shelters ?? []),
+      posts: postFeatures(md?.posts ?? []),
       flows: flowFeatures(plan, depots),
     }
   }, [stations.data, zones.data, mapData.data, plan])
@@ -69,6 +95,7 @@ export function MapTab(props: {
     ...ALL_ON,
     depots: token !== null && (mapData.data?.depots?.length ?? 0) > 0,
     shelters: token !== null && (mapData.data?.shelters?.length ?? 0) > 0,
+    posts: token !== null && (mapData.data?.posts?.length ?? 0) > 0,
     flows: token !== null && layers.flows.features.length > 0,
   }
   const { onSelect } = props
@@ -89,13 +116,18 @@ export function MapTab(props: {
           ?.properties as ZoneProperties | undefined)
       : undefined
   const place =
-    sel?.kind === 'depot'
-      ? mapData.data?.depots?.find((d) => d.id === sel.id)
-      : sel?.kind === 'shelter'
-        ? mapData.data?.shelters?.find((d) => d.id === sel.id)
-        : undefined
+    sel?.kind === 'depot' ? mapData.data?.depots?.find((d) => d.id === sel.id) : undefined
+  const shelter =
+    sel?.kind === 'shelter' ? mapData.data?.shelters?.find((d) => d.id === sel.id) : undefined
+  const post = sel?.kind === 'post' ? mapData.data?.posts?.find((d) => d.id === sel.id) : undefined
+  const panelOpen =
+    station !== undefined ||
+    zone !== undefined ||
+    place !== undefined ||
+    shelter !== undefined ||
+    post !== undefined
   return (
-    <div className="map-tab">
+    <div className={panelOpen ? 'map-tab with-panel' : 'map-tab'}>
       <aside className="map-side">
         <LayerSwitches visible={visible} available={available} onChange={onLayer} />
         <StationList
@@ -133,15 +165,23 @@ export function MapTab(props: {
           ) : null}
         </section>
       ) : place !== undefined ? (
-        <section className="panel" aria-label={place.name}>
-          <header className="panel-header">
-            <h2>{place.name}</h2>
-            <button type="button" onClick={() => props.onSelect(null)} aria-label={t('close')}>
-              ×
-            </button>
-          </header>
-          <p>{sel?.kind === 'depot' ? t('depot') : t('shelter')}</p>
-        </section>
+        <PlacePanel name={place.name} kind="depot" onClose={() => props.onSelect(null)}>
+          <p>{t('depot')}</p>
+        </PlacePanel>
+      ) : shelter !== undefined ? (
+        <PlacePanel name={shelter.name} kind="shelter" onClose={() => props.onSelect(null)}>
+          <p>{t('shelter')}</p>
+          <p data-testid="shelter-places">
+            {t('occupancy')}:{' '}
+            {t('shelterPlaces', { occupancy: shelter.occupancy, capacity: shelter.capacity })}
+          </p>
+        </PlacePanel>
+      ) : post !== undefined ? (
+        <PlacePanel name={post.name} kind="post" onClose={() => props.onSelect(null)}>
+          <p data-testid="post-level">
+            {t('post')}: {isPostLevel(post.level) ? t(`postLevel.${post.level}`) : post.level}
+          </p>
+        </PlacePanel>
       ) : null}
     </div>
   )

@@ -16,6 +16,7 @@ import 'maplibre-gl/dist/maplibre-gl.css'
 import type { FeatureCollection } from 'geojson'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { useErrors } from '../../ui/errors.tsx'
+import { addMapIcons } from './map-icons.ts'
 import {
   BASEMAP_FILES,
   CLICKABLE_LAYERS,
@@ -58,7 +59,7 @@ declare global {
 
 /** What a click on the map selected. */
 export interface MapSelection {
-  readonly kind: 'station' | 'basin' | 'zone' | 'depot' | 'shelter'
+  readonly kind: 'station' | 'basin' | 'zone' | 'depot' | 'shelter' | 'post'
   readonly id: string
 }
 
@@ -70,6 +71,7 @@ export interface MapLayersData {
   readonly rivers: FeatureCollection
   readonly depots: FeatureCollection
   readonly shelters: FeatureCollection
+  readonly posts: FeatureCollection
   readonly flows: FeatureCollection
 }
 
@@ -106,6 +108,7 @@ export function MapView(props: MapViewProps): ReactNode {
     m.addControl(new NavigationControl({ showCompass: false }), 'top-right')
     window.freshet = { map: m }
     m.on('load', () => {
+      addMapIcons(m, window.devicePixelRatio)
       setStyleReady(true)
       // Without stations to draw first (their request failed), the basemap comes anyway.
       window.setTimeout(() => loadBasemap(m), BASEMAP_FALLBACK_MS)
@@ -158,6 +161,7 @@ export function MapView(props: MapViewProps): ReactNode {
     set('rivers', data.rivers)
     set('depots', data.depots)
     set('shelters', data.shelters)
+    set('posts', data.posts)
     set('flows', data.flows)
     if (data.stations !== null) {
       set('stations', data.stations)

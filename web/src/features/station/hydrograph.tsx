@@ -1,7 +1,8 @@
 /**
- * The hydrograph (uPlot): observed discharge with flagged values marked, the simulation when
- * there is one, the forecast median with its 50 % and 90 % ensemble bands, thresholds as
- * labelled horizontal lines and a vertical line at the issue time.
+ * The hydrograph (uPlot): observed discharge with flagged values marked, the simulation (the
+ * basin's model on the observed forcing) when there is one, the forecast median with its 50 %
+ * and 90 % ensemble bands, thresholds as labelled horizontal lines and a vertical line at the
+ * issue time.
  */
 import { useEffect, useRef, type ReactNode } from 'react'
 import uPlot from 'uplot'
@@ -12,6 +13,7 @@ import { levelColour } from '../../ui/levels.tsx'
 
 export interface HydrographInput {
   readonly observations: readonly Observation[]
+  /** Simulated outlet flow (m³/s) at the start of each step; empty when there is none. */
   readonly simulation: readonly { readonly t: string; readonly value: number }[]
   readonly forecast: BasinForecast | null
   readonly thresholds: readonly StationThreshold[]
@@ -21,7 +23,12 @@ export interface HydrographInput {
 export interface HydrographDrawn {
   readonly bands: number
   readonly thresholds: number
+  /** Whether the simulation line is drawn. */
+  readonly simulation: boolean
 }
+
+/** The simulation's line: Okabe–Ito bluish green, thinner than the observations and dashed. */
+const SIMULATION_COLOUR = '#009e73'
 
 const sec = (iso: string): number => Date.parse(iso) / 1000
 
@@ -86,6 +93,7 @@ export function Hydrograph(props: {
     const issue = fc === null ? null : sec(fc.run.issueTime)
     const thresholds = [...input.thresholds].sort((a, b) => a.value - b.value)
     const hasBands = fc !== null && (fc.quantiles['q5']?.length ?? 0) > 0
+    const hasSimulation = input.simulation.length > 0
     const bandColours = { b90: 'rgba(0,114,178,0.18)', b50: 'rgba(0,114,178,0.35)' }
     const overlays = (u: uPlot): void => {
       const ctx = u.ctx
@@ -158,11 +166,11 @@ export function Hydrograph(props: {
         },
         {
           label: t('simSeries'),
-          stroke: '#009e73',
+          stroke: SIMULATION_COLOUR,
           width: 1.5,
           dash: [4, 3],
           points: { show: false },
-          show: input.simulation.length > 0,
+          show: hasSimulation,
         },
         quantileSeries('q5', hasBands),
         quantileSeries('q25', hasBands),
@@ -185,7 +193,11 @@ export function Hydrograph(props: {
       hooks: { draw: [overlays] },
     }
     const plot = new uPlot(opts, data, el)
-    onDrawn.current({ bands: hasBands ? 2 : 0, thresholds: thresholds.length })
+    onDrawn.current({
+      bands: hasBands ? 2 : 0,
+      thresholds: thresholds.length,
+      simulation: hasSimulation,
+    })
     const resize = new ResizeObserver(() =>
       plot.setSize({ width: Math.max(320, el.clientWidth), height: 300 }),
     )
@@ -206,6 +218,16 @@ export function Hydrograph(props: {
         <span>
           <span className="point-key" aria-hidden="true" /> {t('flaggedSeries')}
         </span>
+        {input.simulation.length > 0 ? (
+          <span data-testid="legend-simulation">
+            <span
+              className="line-key"
+              style={{ borderTop: `2px dashed ${SIMULATION_COLOUR}` }}
+              aria-hidden="true"
+            />{' '}
+            {t('simSeries')}
+          </span>
+        ) : null}
         <span>
           <span className="line-key" style={{ borderColor: '#0072b2' }} aria-hidden="true" />{' '}
           {t('medianSeries')}

@@ -51,7 +51,7 @@ export function ModelSummary(props: {
   model: string | null
   skillAt: string | null
 }): ReactNode {
-  const { t, number, time } = useI18n()
+  const { t, number, day } = useI18n()
   const base = `/api/v1/basins/${encodeURIComponent(props.basinId)}`
   const model = useApi<BasinModel>(props.model === null ? null : `${base}/model`, {
     what: t('model'),
@@ -90,8 +90,8 @@ export function ModelSummary(props: {
             : t('calibrationFacts', {
                 criterion: m.calibration.criterion,
                 value: number(m.calibration.value, 3),
-                from: time(m.calibration.from).slice(0, 10),
-                to: time(m.calibration.to).slice(0, 10),
+                from: day(m.calibration.from),
+                to: day(m.calibration.to),
                 runs: String(m.calibration.evaluations),
               })}
         </dd>
@@ -104,8 +104,8 @@ export function ModelSummary(props: {
           <p className="note" data-testid="skill-facts">
             {t('skillFacts', {
               issues: String(k.issues),
-              from: time(k.firstIssue).slice(0, 10),
-              to: time(k.lastIssue).slice(0, 10),
+              from: day(k.firstIssue),
+              to: day(k.lastIssue),
               members: String(k.members),
               update: k.update,
             })}

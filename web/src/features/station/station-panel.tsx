@@ -1,12 +1,20 @@
 /**
- * A station's (and its basin's) panel: hydrograph, exceedance probabilities by lead time,
- * quality flags, the basin's model with its parameters and calibration criteria, hindcast skill.
+ * A station's (and its basin's) panel: hydrograph (with the simulation when the basin has a
+ * model), exceedance probabilities by lead time, quality flags, the basin's model with its
+ * parameters and calibration criteria, hindcast skill.
  */
 import { useCallback, useMemo, useState, type ReactNode } from 'react'
-import type { BasinForecast, DashboardStation, LevelRef, Observation } from '../../api/types.ts'
+import type {
+  BasinForecast,
+  BasinSimulation,
+  DashboardStation,
+  LevelRef,
+  Observation,
+} from '../../api/types.ts'
 import { useApi } from '../../api/use-api.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { MessageKey } from '../../i18n/dictionary.ts'
+import { messageOf } from '../../ui/errors.tsx'
 import { LevelBadge } from '../../ui/levels.tsx'
 import { Hydrograph, type HydrographDrawn, type HydrographInput } from './hydrograph.tsx'
 import { ModelSummary } from './model-summary.tsx'
@@ -48,22 +56,29 @@ export function StationPanel(props: {
       : `/api/v1/series/${encodeURIComponent(s.seriesId)}/observations?from=${encodeURIComponent(win.from)}&to=${encodeURIComponent(win.to)}`,
     { what: t('obsSeries'), live },
   )
+  // The basin's model on the observed forcing over the same window, when it has a model.
+  const simulation = useApi<BasinSimulation>(
+    s.basinId === null || s.model === null
+      ? null
+      : `/api/v1/basins/${encodeURIComponent(s.basinId)}/simulation?from=${encodeURIComponent(win.from)}&to=${encodeURIComponent(win.to)}`,
+    { what: t('simSeries'), live },
+  )
   const [drawn, setDrawn] = useState<HydrographDrawn | null>(null)
   const onDrawn = useCallback((d: HydrographDrawn) => setDrawn(d), [])
   // Loaded once each request answered once; a reload keeps the drawing until new data arrive.
   const loaded =
     (!forecast.loading || forecast.data !== undefined) &&
-    (!observations.loading || observations.data !== undefined)
+    (!observations.loading || observations.data !== undefined) &&
+    (!simulation.loading || simulation.data !== undefined)
   const input = useMemo<HydrographInput | null>(() => {
     if (!loaded) return null
     return {
       observations: observations.data?.observations ?? [],
-      // The API serves no simulation series yet.
-      simulation: [],
+      simulation: simulationPoints(simulation.data),
       forecast: forecast.data ?? null,
       thresholds: s.thresholds,
     }
-  }, [loaded, observations.data, forecast.data, s.thresholds])
+  }, [loaded, observations.data, simulation.data, forecast.data, s.thresholds])
   const levelName = (rank: number): string =>
     props.levels.find((l) => l.rank === rank)?.name ?? 'normal'
   const flagged = (observations.data?.observations ?? []).filter((o) => o.quality !== 0)
@@ -77,6 +92,7 @@ export function StationPanel(props: {
       data-ready={drawn !== null && input !== null ? 'true' : 'false'}
       data-bands={drawn?.bands ?? 0}
       data-thresholds={drawn?.thresholds ?? 0}
+      data-simulation={drawn !== null && input !== null && drawn.simulation ? 'true' : 'false'}
       aria-labelledby={headingId}
     >
       <header className="panel-header">
@@ -122,8 +138,19 @@ export function StationPanel(props: {
       {fc !== undefined ? (
         <p className="note">{t('forcingSource', { source: fc.run.forcingSource })}</p>
       ) : null}
-      {input !== null && input.simulation.length === 0 ? (
-        <p className="note">{t('noSimulation')}</p>
+      {s.model === null ? <p className="note">{t('noSimulation')}</p> : null}
+      {simulation.error !== null ? (
+        <p className="note" role="status" data-testid="simulation-error">
+          {t('requestFailed', { what: t('simSeries'), message: messageOf(simulation.error, t) })}
+        </p>
+      ) : null}
+      {simulation.data !== undefined ? (
+        <p className="note">
+          {t('simulationFacts', {
+            model: simulation.data.model,
+            date: time(simulation.data.warmupStart),
+          })}
+        </p>
       ) : null}
       {fc !== undefined && fc.exceedance.length > 0 ? <ExceedanceTable forecast={fc} /> : null}
       <section aria-label={t('qualityFlags')}>
@@ -148,6 +175,14 @@ export function StationPanel(props: {
       ) : null}
     </section>
   )
+}
+
+/** The simulation as the hydrograph takes it: flow (m³/s) at the start of each step. */
+function simulationPoints(
+  sim: BasinSimulation | undefined,
+): readonly { readonly t: string; readonly value: number }[] {
+  if (sim === undefined) return []
+  return sim.times.map((t, k) => ({ t, value: sim.values[k]! }))
 }
 
 /** Probability (%) of exceeding each threshold at each lead step, one row per threshold. */

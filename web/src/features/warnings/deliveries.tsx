@@ -3,7 +3,9 @@ import type { ReactNode } from 'react'
 import type { DeliveryMessage } from '../../api/types.ts'
 import { useApi } from '../../api/use-api.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
+import { DataTable } from '../../ui/data-table.tsx'
 
+/** The messages of one version of a warning, each with its delivery and acknowledgment. */
 export function Deliveries(props: { warningId: string; version: number }): ReactNode {
   const { t, time } = useI18n()
   const messages = useApi<readonly DeliveryMessage[]>(
@@ -14,43 +16,36 @@ export function Deliveries(props: { warningId: string; version: number }): React
   return (
     <section aria-label={t('deliveries')}>
       <h3>{t('deliveries')}</h3>
-      {messages.loading && messages.data === undefined ? <p>{t('loading')}</p> : null}
-      {!messages.loading && list.length === 0 ? <p>{t('noDeliveries')}</p> : null}
-      {list.length > 0 ? (
-        <div className="table-scroll">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('recipient')}</th>
-                <th scope="col">{t('channel')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('attempts')}</th>
-                <th scope="col">{t('acknowledged')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((m) => (
-                <tr key={m.id}>
-                  <td>{m.recipient}</td>
-                  <td>
-                    {m.channel} · {m.address} · {m.language}
-                  </td>
-                  <td>
-                    {m.status}
-                    {m.lastError !== null ? ` (${m.lastError})` : ''}
-                  </td>
-                  <td>{m.attempts}</td>
-                  <td>
-                    {m.acknowledged === null
-                      ? t('notAcknowledged')
-                      : `${time(m.acknowledged.at)} (${m.acknowledged.via})`}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DataTable
+        caption={t('deliveries')}
+        captionHidden
+        rows={list}
+        rowKey={(m) => m.id}
+        empty={t('noDeliveries')}
+        loading={messages.loading && messages.data === undefined}
+        columns={[
+          { key: 'recipient', header: t('recipient'), cell: (m) => m.recipient },
+          {
+            key: 'channel',
+            header: t('channel'),
+            cell: (m) => `${m.channel} · ${m.address} · ${m.language}`,
+          },
+          {
+            key: 'status',
+            header: t('status'),
+            cell: (m) => `${m.status}${m.lastError !== null ? ` (${m.lastError})` : ''}`,
+          },
+          { key: 'attempts', header: t('attempts'), numeric: true, cell: (m) => m.attempts },
+          {
+            key: 'acknowledged',
+            header: t('acknowledged'),
+            cell: (m) =>
+              m.acknowledged === null
+                ? t('notAcknowledged')
+                : `${time(m.acknowledged.at)} (${m.acknowledged.via})`,
+          },
+        ]}
+      />
     </section>
   )
 }

@@ -4,10 +4,14 @@ import { request } from '../../api/client.ts'
 import { serverNow } from '../../api/server-time.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { useSession } from '../../session/session.tsx'
-import { messageOf, useErrors } from '../../ui/errors.tsx'
+import { OutcomeLine, useSubmit } from '../../ui/submit.tsx'
 
 const CANCEL = '__cancel__'
 
+/**
+ * The form drafting a warning at one of `levels` (or, with `hasActive`, the cancellation of the
+ * active one) in a zone; `onDone` after the server took the draft.
+ */
 export function DraftForm(props: {
   zoneId: string
   zoneName: string
@@ -17,17 +21,13 @@ export function DraftForm(props: {
 }): ReactNode {
   const { t, tx } = useI18n()
   const { token } = useSession()
-  const { report } = useErrors()
+  const { busy, outcome, run } = useSubmit()
   const [level, setLevel] = useState(props.levels[0] ?? '')
   const [note, setNote] = useState('')
   const [hours, setHours] = useState(24)
-  const [busy, setBusy] = useState(false)
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null)
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault()
-    setBusy(true)
-    setOutcome(null)
-    try {
+    await run(`${t('draftTitle')} (${props.zoneName})`, async () => {
       const now = await serverNow()
       await request(`/api/v1/warnings/${encodeURIComponent(props.zoneId)}/drafts`, {
         token,
@@ -39,15 +39,10 @@ export function DraftForm(props: {
           note,
         },
       })
-      setOutcome({ ok: true, text: t('drafted') })
       setNote('')
       props.onDone()
-    } catch (err) {
-      report(`${t('draftTitle')} (${props.zoneName})`, err)
-      setOutcome({ ok: false, text: messageOf(err, t) })
-    } finally {
-      setBusy(false)
-    }
+      return t('drafted')
+    })
   }
   return (
     <form className="draft-form" onSubmit={(e) => void submit(e)} aria-label={t('draftTitle')}>
@@ -86,11 +81,7 @@ export function DraftForm(props: {
       <button type="submit" data-testid="draft-submit" disabled={busy || note.trim() === ''}>
         {t('submitDraft')}
       </button>
-      {outcome !== null ? (
-        <p className={outcome.ok ? 'success' : 'failure'} role={outcome.ok ? 'status' : 'alert'}>
-          {outcome.text}
-        </p>
-      ) : null}
+      <OutcomeLine outcome={outcome} />
     </form>
   )
 }

@@ -1,12 +1,16 @@
 /** One zone's active warning and pending draft, with approve and decline for duty officers. */
 import { useState, type ReactNode } from 'react'
-import { ApiRequestError, request } from '../../api/client.ts'
+import { request } from '../../api/client.ts'
 import type { ZoneWarnings } from '../../api/types.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { hasRole, useSession } from '../../session/session.tsx'
-import { messageOf, useErrors } from '../../ui/errors.tsx'
 import { LevelBadge } from '../../ui/levels.tsx'
+import { OutcomeLine, useSubmit } from '../../ui/submit.tsx'
 
+/**
+ * A zone's card: its active warning with the reasons, its pending draft, and for duty officers
+ * (not the drafter under the two-person rule) approve and decline; `onChanged` after either.
+ */
 export function ZoneCard(props: {
   zone: ZoneWarnings
   selected: boolean
@@ -16,19 +20,15 @@ export function ZoneCard(props: {
   const { zone: z } = props
   const { t, time, tx } = useI18n()
   const { token, me } = useSession()
-  const { report } = useErrors()
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null)
+  const { busy, outcome, run } = useSubmit()
   const [reason, setReason] = useState('')
-  const [busy, setBusy] = useState(false)
   const p = z.pending
   const mayDecide = hasRole(me?.role, 'duty-officer')
   const ownDraft = p !== null && me !== null && p.draftedBy === me.user && p.twoPersonRequired
   const act = async (kind: 'approve' | 'decline'): Promise<void> => {
     if (p === null) return
-    setBusy(true)
-    setOutcome(null)
     const what = kind === 'approve' ? t('approve') : t('decline')
-    try {
+    await run(`${what} ${z.name}`, async () => {
       await request(
         `/api/v1/warnings/${encodeURIComponent(z.zoneId)}/drafts/${p.version}/${kind}`,
         {
@@ -37,14 +37,9 @@ export function ZoneCard(props: {
           ...(kind === 'decline' ? { body: { reason } } : {}),
         },
       )
-      setOutcome({ ok: true, text: kind === 'approve' ? t('approved') : t('declined') })
       props.onChanged()
-    } catch (e) {
-      report(`${what} ${z.name}`, e)
-      setOutcome({ ok: false, text: e instanceof ApiRequestError ? messageOf(e, t) : String(e) })
-    } finally {
-      setBusy(false)
-    }
+      return kind === 'approve' ? t('approved') : t('declined')
+    })
   }
   return (
     <article
@@ -137,11 +132,7 @@ export function ZoneCard(props: {
           ) : null}
         </div>
       ) : null}
-      {outcome !== null ? (
-        <p className={outcome.ok ? 'success' : 'failure'} role={outcome.ok ? 'status' : 'alert'}>
-          {outcome.text}
-        </p>
-      ) : null}
+      <OutcomeLine outcome={outcome} />
     </article>
   )
 }

@@ -1,0 +1,76 @@
+/**
+ * One table for the dashboard's lists of records: a caption (visually hidden when a heading
+ * already names the table), column headers with their scope, an optional row header, numbers
+ * aligned to the right, and one line instead of the table when there is nothing to show.
+ */
+import type { ReactNode } from 'react'
+import { useI18n } from '../i18n/i18n.tsx'
+
+/** One column: its header and how a row fills its cell. */
+export interface Column<R> {
+  /** Unique among the table's columns (React key). */
+  readonly key: string
+  readonly header: ReactNode
+  readonly cell: (row: R) => ReactNode
+  /** Right-aligned with figures of equal width (counts, quantities). */
+  readonly numeric?: boolean
+  /** The cell names its row (`<th scope="row">`); at most one column should say so. */
+  readonly rowHeader?: boolean
+}
+
+/**
+ * A table of `rows` in `columns`, scrolling sideways when too wide. With no row, the line
+ * `empty` (or "Loading…" while `loading`) stands in its place.
+ * @param props.caption names the table for every reader; `captionHidden` keeps it for screen
+ *   readers only (when a visible heading already says the same)
+ * @param props.rowKey a key unique among the rows
+ */
+export function DataTable<R>(props: {
+  caption: ReactNode
+  captionHidden?: boolean
+  columns: readonly Column<R>[]
+  rows: readonly R[]
+  rowKey: (row: R) => string
+  empty: ReactNode
+  loading?: boolean
+  testId?: string
+}): ReactNode {
+  const { t } = useI18n()
+  if (props.rows.length === 0) return <p>{props.loading === true ? t('loading') : props.empty}</p>
+  return (
+    <div className="table-scroll">
+      <table {...(props.testId !== undefined ? { 'data-testid': props.testId } : {})}>
+        <caption className={props.captionHidden === true ? 'visually-hidden' : undefined}>
+          {props.caption}
+        </caption>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th key={c.key} scope="col" className={c.numeric === true ? 'num' : undefined}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr key={props.rowKey(r)}>
+              {props.columns.map((c) => {
+                const className = c.numeric === true ? 'num' : undefined
+                return c.rowHeader === true ? (
+                  <th key={c.key} scope="row" className={className}>
+                    {c.cell(r)}
+                  </th>
+                ) : (
+                  <td key={c.key} className={className}>
+                    {c.cell(r)}
+                  </td>
+                )
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
