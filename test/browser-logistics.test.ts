@@ -383,7 +383,7 @@ describe.skipIf(!browserAvailable())('the logistics officer acts from the dashbo
     ])
   })
 
-  it('offers an observer the same view without the forms and buttons', async () => {
+  it('offers an observer the same view without the forms and buttons, and the latest plan', async () => {
     reader = await open()
     const { page } = reader
     await page.goto('/#logistics')
@@ -396,6 +396,9 @@ describe.skipIf(!browserAvailable())('the logistics officer acts from the dashbo
     expect(await page.getByTestId('propose-form').count()).toBe(0)
     expect(await page.getByTestId('dispatch-table').getByRole('button').count()).toBe(0)
     expect(await page.getByTestId('shelter-table').getByRole('button').count()).toBe(0)
+    // A page opened after the plan was proposed reads it as the latest, with no event to say so.
+    await expect.poll(() => page.getByTestId('plan-summary').getAttribute('data-plan')).toBe(planId)
+    expect(await page.getByTestId('dispatch-plan').count()).toBe(0)
   })
 
   it('produced no console error and reached nothing but the server', () => {

@@ -389,6 +389,24 @@ describe.each(SERVER_TARGETS)('logistics over HTTP on $name', (target) => {
     expect(stored.flows).toEqual(plan.flows)
   })
 
+  it('lists the stored plans newest first, to readers only, with a bounded limit', async () => {
+    await blanketInstance()
+    const older = await propose(false)
+    s.now += 60_000
+    const newer = await propose(true)
+    const list = async (query: string, token: string = TOKENS.observer) =>
+      (await ok<{ plans: PlanView[] }>('GET', `${P}/allocations${query}`, token)).plans
+    expect((await list('?limit=1')).map((p) => p.id)).toEqual([newer.id])
+    const both = await list('')
+    expect(both.map((p) => p.id)).toEqual([newer.id, older.id])
+    expect(both[1]!.flows).toEqual(older.flows)
+    expect((await send('GET', `${P}/allocations`)).statusCode).toBe(401)
+    for (const bad of ['?limit=0', '?limit=201', '?limit=two'])
+      expect((await send('GET', `${P}/allocations${bad}`, TOKENS.observer)).statusCode, bad).toBe(
+        400,
+      )
+  })
+
   it('dispatches a plan through delivery and acknowledgment into the ledger', async () => {
     await blanketInstance()
     const plan = await propose(false)

@@ -314,6 +314,11 @@ export interface LogisticsService {
   ): Promise<StoredPlan>
   /** @throws ApiError 404 */
   plan(id: string): Promise<StoredPlan>
+  /**
+   * The stored plans, newest first (by creation time, then id), at most `limit` of them.
+   * Reads every plan document (plans are settings documents without an index of their own).
+   */
+  plans(limit: number): Promise<StoredPlan[]>
   dispatchPlan(actor: Actor, planId: string): Promise<DispatchOrder[]>
   dispatches(): Promise<DispatchOrder[]>
   /** @throws ApiError 404 */
@@ -1026,6 +1031,12 @@ export function createLogisticsService(deps: LogisticsServiceDeps): LogisticsSer
 
     async plan(id) {
       return (await readPlan(store, id)).doc
+    },
+
+    async plans(limit) {
+      const all = (await store.logisticsSettings.list<StoredPlan>(KEY.plan)).map((d) => d.doc)
+      all.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      return all.slice(0, limit)
     },
 
     async dispatchPlan(actor, planId) {

@@ -903,6 +903,25 @@ export function registerLogistics(app: FastifyInstance, deps: AppDeps): void {
   )
 
   r.get(
+    `${P}/allocations`,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The stored allocation plans, newest first',
+        description:
+          'Newest first by creation time; `limit` (default 20, at most 200) plans. The dashboard reads the latest plan with `limit=1`.',
+        security: [{ bearer: [] }],
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }),
+        response: { 200: z.object({ plans: z.array(planOut) }) },
+      },
+    },
+    async (req) => {
+      reader(req)
+      return { plans: (await L.plans(req.query.limit)).map(planView) }
+    },
+  )
+
+  r.get(
     `${P}/allocations/:planId`,
     {
       schema: {

@@ -1,8 +1,8 @@
 /**
- * The latest allocation plan: its id comes with the `logistics` event that announces it (kept
- * for the tab's session) or from the logistics view that proposed it, the plan itself from
- * `GET /api/v1/logistics/allocations/{id}`, read again when an event says it changed (it was
- * dispatched).
+ * The latest allocation plan: on opening, the newest stored plan
+ * (`GET /api/v1/logistics/allocations?limit=1`); afterwards the plan a `logistics` event
+ * announces or the logistics view proposes, read from `GET /api/v1/logistics/allocations/{id}`
+ * and read again when an event says it changed (it was dispatched).
  */
 import { useEffect, useState } from 'react'
 import type { AllocationPlan } from '../../api/types.ts'
@@ -10,8 +10,6 @@ import { useApi } from '../../api/use-api.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { useLiveEvent } from '../../live/live.tsx'
 import { useSession } from '../../session/session.tsx'
-
-const STORAGE_KEY = 'freshet.latestPlan'
 
 /** Plans proposed or dispatched from this page, before (or without) the server's event. */
 const announced = new EventTarget()
@@ -24,13 +22,16 @@ export function announcePlan(id: string): void {
   announced.dispatchEvent(new CustomEvent<string>('plan', { detail: id }))
 }
 
-/** The latest plan announced since the tab opened, or null. */
+/** The latest plan: the newest stored when the page opened, then each one announced; or null. */
 export function useLatestPlan(): AllocationPlan | null {
   const { t } = useI18n()
   const { token } = useSession()
-  const [planId, setPlanId] = useState<string | null>(() =>
-    window.sessionStorage.getItem(STORAGE_KEY),
+  const newest = useApi<{ plans: readonly AllocationPlan[] }>(
+    token === null ? null : '/api/v1/logistics/allocations?limit=1',
+    { what: t('latestPlan') },
   )
+  // Set once a plan is announced; until then the newest stored plan stands.
+  const [planId, setPlanId] = useState<string | null>(null)
   const plan = useApi<AllocationPlan>(
     token === null || planId === null
       ? null
@@ -39,12 +40,8 @@ export function useLatestPlan(): AllocationPlan | null {
   )
   const { reload } = plan
   const seen = (id: string): void => {
-    if (id === planId) {
-      reload()
-      return
-    }
-    window.sessionStorage.setItem(STORAGE_KEY, id)
-    setPlanId(id)
+    if (id === planId) reload()
+    else setPlanId(id)
   }
   useLiveEvent(['logistics'], (e) => {
     if (e.data['what'] === 'plan' && typeof e.data['id'] === 'string') seen(e.data['id'])
@@ -54,5 +51,6 @@ export function useLatestPlan(): AllocationPlan | null {
     announced.addEventListener('plan', onPlan)
     return () => announced.removeEventListener('plan', onPlan)
   })
-  return plan.data ?? null
+  if (token === null) return null
+  return planId === null ? (newest.data?.plans[0] ?? null) : (plan.data ?? null)
 }
