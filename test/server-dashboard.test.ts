@@ -15,6 +15,7 @@ import { DASHBOARD_CSP } from '../src/server/routes/web.ts'
 import { qcFlagNames, rankOf } from '../src/server/routes/dashboard.ts'
 import { logisticsEventOf } from '../src/server/logistics-service.ts'
 import type { Threshold } from '../src/observe/types.ts'
+import type { WarningZoneId } from '../src/warn/types.ts'
 import { tempDir } from './support/cli.ts'
 import {
   addTestThresholds,
@@ -304,6 +305,7 @@ describe.each(SERVER_TARGETS.map((t) => [t.name, t] as const))(
         user: 'ali',
         role: 'duty-officer',
         areas: ['aube'],
+        zones: ['aube'],
         posts: [],
       })
       const put = await s.app.inject({
@@ -342,8 +344,32 @@ describe.each(SERVER_TARGETS.map((t) => [t.name, t] as const))(
         user: 'ada',
         role: 'admin',
         areas: ['*'],
+        zones: ['*'],
         posts: [],
       })
+    })
+
+    it('GET /api/v1/me: the zones a grant covers through their basins, not only by their ids', async () => {
+      const [seine, aube] = TEST_WARNINGS.zones
+      const other = await testServer({
+        target,
+        warnings: {
+          ...TEST_WARNINGS,
+          // A zone named otherwise than its basins: the Aube's grant covers it through the basin.
+          zones: [seine!, { ...aube!, id: 'upper-aube' as WarningZoneId }],
+        },
+      })
+      try {
+        const me = await other.app.inject({ url: '/api/v1/me', headers: auth(TOKENS.aubeDuty) })
+        expect(me.json()).toMatchObject({ areas: ['aube'], zones: ['upper-aube'] })
+        const seineOnly = await other.app.inject({
+          url: '/api/v1/me',
+          headers: auth(TOKENS.seineOnly),
+        })
+        expect(seineOnly.json<{ zones: string[] }>().zones).toEqual(['seine'])
+      } finally {
+        await other.close()
+      }
     })
 
     it('GET /api/v1/dashboard/stations: each station against its thresholds, observed and forecast', async () => {

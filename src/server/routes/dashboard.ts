@@ -22,6 +22,7 @@ import { authorize, principalOf, type Principal as ApiPrincipal } from '../auth.
 import { visiblePosts } from '../command-service.ts'
 import type { AppDeps } from '../deps.ts'
 import { ApiError } from '../errors.ts'
+import { zonesCovered } from '../warnings.ts'
 import { effectiveThresholds } from './thresholds.ts'
 import { iso, isoTime } from './schemas.ts'
 
@@ -33,6 +34,11 @@ const meOut = z.object({
   user: z.string(),
   role: z.enum(['observer', 'forecaster', 'duty-officer', 'admin']),
   areas: z.array(z.string()).describe('basin or zone ids the token covers, or ["*"]'),
+  zones: z
+    .array(z.string())
+    .describe(
+      'the warning zones those areas cover (a zone is covered by its id or by any of its basins), or ["*"]',
+    ),
   posts: z
     .array(z.object({ post: z.string(), role: z.string() }))
     .describe("the user's command assignments"),
@@ -389,6 +395,7 @@ export function registerDashboard(app: FastifyInstance, deps: AppDeps): void {
         user: p.user,
         role: p.role,
         areas: [...p.areas],
+        zones: zonesCovered(p, deps.warnings.setup.zones),
         posts: c.assignments.map((a) => ({ post: a.post, role: a.role })),
       }
     },

@@ -4,6 +4,8 @@ export interface Me {
   readonly user: string
   readonly role: Role
   readonly areas: readonly string[]
+  /** The warning zones the areas cover (by the zone's id or one of its basins), or ['*']. */
+  readonly zones: readonly string[]
   readonly posts: readonly { readonly post: string; readonly role: string }[]
 }
 

@@ -39,7 +39,9 @@ export function hasRole(role: Role | undefined, needed: Role): boolean {
 
 /** Whether the signed-in user's areas cover `area` (a zone or basin id). */
 export function coversArea(me: Me | null, area: string): boolean {
-  return me !== null && (me.areas.includes('*') || me.areas.includes(area))
+  return (
+    me !== null && (me.areas.includes('*') || me.areas.includes(area) || me.zones.includes(area))
+  )
 }
 
 /** Holds the session of the tab. */
