@@ -23,6 +23,7 @@ import {
   startDemoServer,
   type DemoServer,
   type ProblemCollector,
+  signInWithToken,
 } from './support/browser.ts'
 import { ROOT } from './support/cli.ts'
 
@@ -32,20 +33,6 @@ interface StationState {
   readonly id: string
   readonly lat: number
   readonly lon: number
-}
-
-/**
- * Signs in with an access token through the header's form (switching it from user name and
- * password to token), signing out first if someone is signed in.
- */
-async function signIn(page: Page, token: string): Promise<void> {
-  const out = page.getByTestId('signout')
-  if (await out.isVisible()) await out.click()
-  if (!(await page.getByTestId('signin-token').isVisible()))
-    await page.getByTestId('signin-mode').click()
-  await page.getByTestId('signin-token').fill(token)
-  await page.getByTestId('signin-submit').click()
-  await page.getByTestId('whoami').waitFor()
 }
 
 /** The few browser APIs the test uses in the page (it is compiled without the DOM library). */
@@ -159,7 +146,7 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
 
   it('lets a forecaster draft a warning and a second person approve it into the feed', async () => {
     const zone = 'loing-episy'
-    await signIn(page, DEMO_TOKENS.loingForecaster)
+    await signInWithToken(page, DEMO_TOKENS.loingForecaster)
     await page.getByTestId('tab-warnings').click()
     const card = page.getByTestId(`warning-zone-${zone}`)
     await card.getByRole('button').first().click()
@@ -173,7 +160,7 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     expect(await page.getByTestId(`approve-${zone}`).count()).toBe(0)
     await screenshot(page, '03-drafted')
 
-    await signIn(page, DEMO_TOKENS.seineDuty)
+    await signInWithToken(page, DEMO_TOKENS.seineDuty)
     await page.getByTestId('tab-warnings').click()
     await page.getByTestId(`approve-${zone}`).click()
     await page.getByTestId(`approve-${zone}`).waitFor({ state: 'detached' })
@@ -190,7 +177,7 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
   })
 
   it('issues an order and shows a post’s answer live, without reloading', async () => {
-    await signIn(page, DEMO_TOKENS.admin)
+    await signInWithToken(page, DEMO_TOKENS.admin)
     await page.getByTestId('tab-command').click()
     await page.getByTestId('order-title').fill('Check flood barriers')
     await page.getByTestId('order-actions').fill('Inspect barriers\nReport by radio')

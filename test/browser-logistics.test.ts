@@ -11,7 +11,7 @@
  * persons than a shelter has places and is shown the server's refusal. An observer sees the
  * same view without forms or buttons. Screenshots go to test-artifacts/browser/logistics-*.png.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bearer,
@@ -25,6 +25,8 @@ import {
   startDemoServer,
   type DemoServer,
   type OpenedPage,
+  signInWithPassword,
+  demoPassword,
 } from './support/browser.ts'
 
 noteIfSkipped('browser-logistics')
@@ -62,14 +64,6 @@ interface Shelter {
   readonly capacity: number
   readonly occupancy: number
   readonly version: number
-}
-
-/** Signs in through the header's form with a user name and password. */
-async function signInWithPassword(page: Page, user: string, password: string): Promise<void> {
-  await page.getByTestId('signin-user').fill(user)
-  await page.getByTestId('signin-password').fill(password)
-  await page.getByTestId('signin-submit').click()
-  await page.getByTestId('whoami').waitFor()
 }
 
 /** A count as the dashboard writes it in English (en-GB grouping). */
@@ -114,9 +108,7 @@ describe.skipIf(!browserAvailable())('the logistics officer acts from the dashbo
 
   beforeAll(async () => {
     server = await startDemoServer({ paused: true })
-    const said = /password for this run: (\S+)/.exec(server.stderr())
-    if (said === null) throw new Error(`the demo printed no password:\n${server.stderr()}`)
-    password = said[1]!
+    password = demoPassword(server)
     browser = await launchBrowser()
     // The demo's depots (with their opening stock) and shelters arrive just after it serves.
     const end = Date.now() + 30_000

@@ -26,6 +26,7 @@ import {
   waitForTrue,
   type DemoServer,
   type ProblemCollector,
+  signInWithToken,
 } from './support/browser.ts'
 import { ROOT } from './support/cli.ts'
 
@@ -77,17 +78,6 @@ async function drawn(page: Page, layer: string): Promise<string[]> {
 const drawnCount = (layer: string): string =>
   `new Set(window.freshet.map.queryRenderedFeatures({ layers: ['${layer}'] })` +
   `.map((f) => f.properties.id)).size`
-
-/** Uses an access token in the header's sign-in form, after signing out whoever is in. */
-async function useToken(page: Page, token: string, user: string): Promise<void> {
-  const signOut = page.getByTestId('signout')
-  if (await signOut.isVisible()) await signOut.click()
-  const field = page.getByTestId('signin-token')
-  if (!(await field.isVisible())) await page.getByTestId('signin-mode').click()
-  await field.fill(token)
-  await page.getByTestId('signin-submit').click()
-  await page.locator(`[data-testid=whoami][data-user="${user}"]`).waitFor()
-}
 
 /**
  * Centres the map on a point (WGS84 degrees) at zoom 11, where the demo's neighbouring symbols
@@ -154,7 +144,7 @@ describe.skipIf(!browserAvailable())('command posts and shelters on the map', ()
     expect(await drawn(page, 'posts')).toEqual([])
     expect(await page.getByTestId('layer-posts').count()).toBe(0)
 
-    await useToken(page, DEMO_TOKENS.seineDuty, DEMO_USERS.seineDuty.user)
+    await signInWithToken(page, DEMO_TOKENS.seineDuty, DEMO_USERS.seineDuty.user)
     await showRegion(page)
     await waitForTrue(page, `${drawnCount('posts')} === ${demo.posts.length}`)
     await waitForTrue(page, `${drawnCount('shelters')} === ${demo.shelters.length}`)
@@ -229,7 +219,7 @@ describe.skipIf(!browserAvailable())('command posts and shelters on the map', ()
   })
 
   it('shows a county duty officer only the posts of their chain', async () => {
-    await useToken(page, COUNTY.token, COUNTY.user)
+    await signInWithToken(page, COUNTY.token, COUNTY.user)
     await showRegion(page)
     await waitForTrue(page, `${drawnCount('posts')} === ${COUNTY_CHAIN.length}`)
     expect(new Set(await drawn(page, 'posts'))).toEqual(new Set(COUNTY_CHAIN))

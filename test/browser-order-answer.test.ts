@@ -10,7 +10,7 @@
  * in the form and the banner, and the record is read again. Screenshots go to
  * test-artifacts/browser/.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bearer,
@@ -24,6 +24,9 @@ import {
   startDemoServer,
   type DemoServer,
   type OpenedPage,
+  signInWithToken,
+  signInWithPassword,
+  demoPassword,
 } from './support/browser.ts'
 
 noteIfSkipped('browser-order-answer')
@@ -45,22 +48,6 @@ function mark(): number {
 /** The mark set by {@link mark}, or undefined after a reload; runs in the page. */
 function marker(): number | undefined {
   return (globalThis as unknown as { marker?: number }).marker
-}
-
-/** Signs in through the header's form with a user name and password. */
-async function signInWithPassword(page: Page, user: string, password: string): Promise<void> {
-  await page.getByTestId('signin-user').fill(user)
-  await page.getByTestId('signin-password').fill(password)
-  await page.getByTestId('signin-submit').click()
-  await page.getByTestId('whoami').waitFor()
-}
-
-/** Signs in through the header's form with an access token. */
-async function signInWithToken(page: Page, token: string): Promise<void> {
-  await page.getByTestId('signin-mode').click()
-  await page.getByTestId('signin-token').fill(token)
-  await page.getByTestId('signin-submit').click()
-  await page.getByTestId('whoami').waitFor()
 }
 
 describe.skipIf(!browserAvailable())('answering an order from the dashboard', () => {
@@ -91,9 +78,7 @@ describe.skipIf(!browserAvailable())('answering an order from the dashboard', ()
 
   beforeAll(async () => {
     server = await startDemoServer({ paused: true })
-    const said = /password for this run: (\S+)/.exec(server.stderr())
-    if (said === null) throw new Error(`the demo printed no password:\n${server.stderr()}`)
-    password = said[1]!
+    password = demoPassword(server)
     browser = await launchBrowser()
     const health = (await (await fetch(`${server.url}/health`)).json()) as { time: string }
     const now = Date.parse(health.time)

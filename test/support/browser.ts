@@ -191,6 +191,37 @@ export async function blockExternal(page: Page, allowedOrigin: string): Promise<
 }
 
 /**
+ * Signs in through the header's form with an access token (switching the form from user name
+ * and password to token), signing out first whoever is signed in; resolves once the header
+ * names the user (`user`, when given).
+ */
+export async function signInWithToken(page: Page, token: string, user?: string): Promise<void> {
+  const out = page.getByTestId('signout')
+  if (await out.isVisible()) await out.click()
+  const field = page.getByTestId('signin-token')
+  if (!(await field.isVisible())) await page.getByTestId('signin-mode').click()
+  await field.fill(token)
+  await page.getByTestId('signin-submit').click()
+  await page
+    .locator(
+      user === undefined ? '[data-testid=whoami]' : `[data-testid=whoami][data-user="${user}"]`,
+    )
+    .waitFor()
+}
+
+/** Signs in through the header's form with a user name and password (nobody signed in yet). */
+export async function signInWithPassword(
+  page: Page,
+  user: string,
+  password: string,
+): Promise<void> {
+  await page.getByTestId('signin-user').fill(user)
+  await page.getByTestId('signin-password').fill(password)
+  await page.getByTestId('signin-submit').click()
+  await page.locator(`[data-testid=whoami][data-user="${user}"]`).waitFor()
+}
+
+/**
  * Saves a full-page PNG of `page` as `test-artifacts/browser/<name>.png`.
  * @returns the file's path
  */
@@ -350,4 +381,15 @@ export async function startDemoServer(opts: DemoServerOptions = {}): Promise<Dem
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * The demo users' password for the run, as the server printed it on start
+ * (`password for this run: …`).
+ * @throws Error with the server's output when it printed none
+ */
+export function demoPassword(server: DemoServer): string {
+  const said = /password for this run: (\S+)/.exec(server.stderr())
+  if (said === null) throw new Error(`the demo printed no password:\n${server.stderr()}`)
+  return said[1]!
 }
