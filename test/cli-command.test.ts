@@ -1,15 +1,18 @@
 /**
  * `freshet command …` on a temporary SQLite database: the hierarchy imported from a file
  * (and refused whole, with the field and line named, when anything in it is wrong), listed;
- * an order's state at every post; a situation rolled up at a post. Writes go through the
- * server's command service, so the audit chain holds what the API would have appended.
+ * an order's state at every post; orders issued (from options or the API's body in a file) and
+ * answered, incidents opened, listed and closed; a situation rolled up at a post. Writes go
+ * through the server's command service, so the audit chain holds what the API would have
+ * appended; refused ones change nothing and exit with status 2 and one line.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { EpochMs } from '../src/core/brand.ts'
 import type { UserId } from '../src/core/ids.ts'
-import type { Post, PostId } from '../src/command/types.ts'
+import { verifyChain } from '../src/command/audit-chain.ts'
+import type { IncidentId, OrderId, Post, PostId } from '../src/command/types.ts'
 import { createCommandService } from '../src/server/command-service.ts'
 import { EventHub } from '../src/server/events.ts'
 import { openStore, type Store } from '../src/store/index.ts'
@@ -321,5 +324,291 @@ describe('freshet command orders and sitrep', { timeout: CLI_TIMEOUT_MS }, () =>
     const at = cmd(db, 'sitrep', 'fr.aube', '--at', 'yesterday')
     expect(at.status).toBe(2)
     expect(at.stderr).toMatch(/--at must be an ISO 8601 time, not yesterday/)
+  })
+})
+
+describe('freshet command orders issue|answer and incidents', { timeout: CLI_TIMEOUT_MS }, () => {
+  let db: string
+  const dir = tempDir()
+  beforeAll(() => {
+    db = newDb()
+    expect(cmd(db, 'posts', 'import', DEMO).status).toBe(0)
+  }, CLI_TIMEOUT_MS)
+
+  /** The audit entries after the first `from`, as [actor, kind, subject, payload]. */
+  const auditAfter = async (from: number) =>
+    (await auditOf(db))
+      .slice(from)
+      .map((e) => [e.actor, e.kind, e.subject, JSON.parse(e.payloadJson) as unknown])
+
+  it('issues orders from options and from a file, answers them and shows them, audited', async () => {
+    const before = Date.now()
+    const issued = cmd(
+      db,
+      'orders',
+      'issue',
+      '--id',
+      'seine.cli.1',
+      '--from',
+      'fr.basin.seine',
+      '--to',
+      'fr.aube,fr.aube.troyes',
+      '--title',
+      'Open the shelters',
+      '--action',
+      'open the shelters',
+      '--action',
+      'warn the riverside communes',
+      '--ack-within',
+      '1.5',
+      '--complete-within',
+      '12',
+    )
+    expect(issued.stderr).toBe('')
+    expect(issued.status).toBe(0)
+    const m =
+      /^order seine\.cli\.1 issued from fr\.basin\.seine to 2 posts \(selected\); acknowledge by (\S+), complete by (\S+)\n$/.exec(
+        issued.stdout,
+      )
+    expect(m, issued.stdout).not.toBeNull()
+    const ack = Date.parse(m![1]!)
+    expect(ack).toBeGreaterThanOrEqual(before + 1.5 * HOUR)
+    expect(ack).toBeLessThan(Date.now() + 1.5 * HOUR)
+    expect(Date.parse(m![2]!) - ack).toBe(10.5 * HOUR)
+
+    // The API's body in a file, to every post below the Aube, printed as the API returns it.
+    const file = join(dir, 'order.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        issuerPost: 'fr.aube',
+        title: 'Sandbag the embankments',
+        actions: ['fill sandbags'],
+        recipients: { kind: 'all-below' },
+        ackDeadline: new Date(Date.now() + HOUR).toISOString(),
+        completionDeadline: new Date(Date.now() + 6 * HOUR).toISOString(),
+      }),
+    )
+    const fromFile = cmd(db, 'orders', 'issue', '--file', file, '--json')
+    expect(fromFile.stderr).toBe('')
+    expect(fromFile.status).toBe(0)
+    const api = JSON.parse(fromFile.stdout) as { id: string; recipients: string[]; scope: string }
+    expect(api).toMatchObject({
+      issuedBy: 'ops',
+      scope: 'all-below',
+      title: 'Sandbag the embankments',
+    })
+    expect(new Set(api.recipients)).toEqual(
+      new Set(['fr.aube.troyes', 'fr.aube.bar-sur-aube', 'fr.aube.nogent-sur-seine']),
+    )
+
+    // Answers at the version each post's record is at; one by another user.
+    const accepted = cmd(db, 'orders', 'answer', 'seine.cli.1', 'fr.aube', '--kind', 'accepted')
+    expect(accepted.stdout).toBe('order seine.cli.1 at fr.aube: accepted (version 1)\n')
+    const done = cmd(
+      db,
+      'orders',
+      'answer',
+      'seine.cli.1',
+      'fr.aube',
+      '--kind',
+      'completed',
+      '--report',
+      'three shelters open',
+    )
+    expect(done.stdout).toBe('order seine.cli.1 at fr.aube: completed (version 2)\n')
+    const unable = cmd(
+      db,
+      'orders',
+      'answer',
+      'seine.cli.1',
+      'fr.aube.troyes',
+      '--kind',
+      'unable',
+      '--reason',
+      'no transport',
+      '--as',
+      'troyes.duty',
+    )
+    expect(unable.stderr).toBe('')
+    expect(unable.stdout).toBe('order seine.cli.1 at fr.aube.troyes: unable (version 1)\n')
+
+    const show = cmd(db, 'orders', 'show', 'seine.cli.1')
+    expect(show.status).toBe(0)
+    expect(show.stdout).toMatch(
+      /^order seine\.cli\.1: Open the shelters\nissued by ops at fr\.basin\.seine/,
+    )
+    expect(show.stdout).toContain('\n  1. open the shelters\n  2. warn the riverside communes\n')
+    expect(show.stdout).toMatch(/\nfr\.aube\s+province\s+completed\s+2\s.*three shelters open\n/)
+    expect(show.stdout).toMatch(/\nfr\.aube\.troyes\s+county\s+unable\s+1\s.*no transport\n/)
+
+    // Stored as the service stores the API's writes, and audited by who acted.
+    await withStore(db, async (store) => {
+      const o = (await store.orders.find('seine.cli.1' as OrderId))!
+      expect(o.order).toMatchObject({
+        issuerPost: 'fr.basin.seine',
+        issuedBy: 'ops',
+        recipients: ['fr.aube', 'fr.aube.troyes'],
+        actions: ['open the shelters', 'warn the riverside communes'],
+        ackDeadline: ack,
+      })
+      expect(o.recipients.get('fr.aube' as PostId)).toMatchObject({ status: 'completed' })
+      expect((await store.orders.find(api.id as OrderId))!.order.issuerPost).toBe('fr.aube')
+    })
+    const audit = await auditAfter(1)
+    expect(audit.map(([actor, kind, subject]) => [actor, kind, subject])).toEqual([
+      ['ops', 'order.issued', 'seine.cli.1'],
+      ['ops', 'order.issued', api.id],
+      ['ops', 'order.accepted', 'seine.cli.1'],
+      ['ops', 'order.completed', 'seine.cli.1'],
+      ['troyes.duty', 'order.unable', 'seine.cli.1'],
+    ])
+    expect(audit[4]![3]).toEqual({ post: 'fr.aube.troyes', reason: 'no transport' })
+    const all = await auditOf(db)
+    expect(verifyChain(all)).toMatchObject({ ok: true, count: all.length })
+  })
+
+  it('opens, lists and closes incidents, audited', async () => {
+    const start = (await auditOf(db)).length
+    const opened = cmd(
+      db,
+      'incidents',
+      'open',
+      '--post',
+      'fr.aube',
+      '--title',
+      'Aube rising at Troyes',
+      '--level',
+      'II',
+      '--id',
+      'aube.2016',
+    )
+    expect(opened.stderr).toBe('')
+    expect(opened.stdout).toBe(
+      'incident aube.2016 opened at fr.aube, level II: Aube rising at Troyes\n',
+    )
+    const yonne = JSON.parse(
+      cmd(
+        db,
+        'incidents',
+        'open',
+        '--post',
+        'fr.yonne',
+        '--title',
+        'Yonne',
+        '--level',
+        'IV',
+        '--json',
+      ).stdout,
+    ) as { id: string; status: string; level: string }
+    expect(yonne).toMatchObject({ status: 'open', level: 'IV' })
+
+    const listed = cmd(db, 'incidents', 'list')
+    expect(listed.status).toBe(0)
+    const lines = listed.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^id\s+post\s+level\s+status\s+opened\s+closed\s+source\s+title$/)
+    // Newest first.
+    expect(lines.slice(1, -1).map((l) => l.split(/\s+/)[0])).toEqual([yonne.id, 'aube.2016'])
+    expect(lines[2]).toMatch(
+      /^aube\.2016\s+fr\.aube\s+II\s+open\s+\S+\s+-\s+manual\s+Aube rising at Troyes$/,
+    )
+    expect(lines.at(-1)).toBe('2 incidents not closed')
+
+    const closed = cmd(db, 'incidents', 'close', 'aube.2016', '--reason', 'water receding')
+    expect(closed.stderr).toBe('')
+    expect(closed.stdout).toMatch(/^incident aube\.2016 at fr\.aube closed at \S+Z\n$/)
+    const gone = JSON.parse(
+      cmd(db, 'incidents', 'list', '--status', 'closed', '--json').stdout,
+    ) as {
+      id: string
+      status: string
+      log: { kind: string; by: string; summary: string }[]
+    }[]
+    expect(gone.map((i) => [i.id, i.status])).toEqual([['aube.2016', 'closed']])
+    expect(gone[0]!.log.at(-1)).toEqual(
+      expect.objectContaining({ kind: 'closed', by: 'ops', summary: 'closed: water receding' }),
+    )
+    await withStore(db, async (store) => {
+      expect((await store.incidents.find('aube.2016' as IncidentId))!.status).toBe('closed')
+      expect((await store.incidents.open()).map((i) => i.id)).toEqual([yonne.id])
+    })
+    expect(await auditAfter(start)).toEqual([
+      [
+        'ops',
+        'incident.opened',
+        'aube.2016',
+        {
+          post: 'fr.aube',
+          title: 'Aube rising at Troyes',
+          level: 'II',
+          source: { kind: 'manual' },
+        },
+      ],
+      ['ops', 'incident.opened', yonne.id, expect.objectContaining({ post: 'fr.yonne' })],
+      ['ops', 'incident.closed', 'aube.2016', { reason: 'water receding' }],
+    ])
+  })
+
+  it('refuses bad input with status 2 and one line naming it, changing nothing', async () => {
+    const start = (await auditOf(db)).length
+    const order = ['orders', 'issue', '--from', 'fr.aube', '--title', 'T', '--action', 'a']
+    const bad = join(dir, 'bad.json')
+    writeFileSync(bad, JSON.stringify({ issuerPost: 'fr.aube', title: 'T', actions: ['a'] }))
+    const cases: [string[], string][] = [
+      [[...order, '--to', 'fr.aube.troyes,fr.nowhere'], 'invalid: --to: unknown post fr.nowhere'],
+      [
+        [...order, '--to', 'fr.yonne'],
+        'refused: --to: fr.yonne is not below fr.aube: ops may not order it from there',
+      ],
+      [
+        [...order, '--scope', 'direct', '--ack-within', 'soon'],
+        '--ack-within must be a positive number of hours, not "soon"',
+      ],
+      [
+        ['orders', 'issue', '--from', 'fr.aube', '--scope', 'direct', '--action', 'a'],
+        '--title TEXT is required (or --file)',
+      ],
+      [
+        ['orders', 'issue', '--file', bad],
+        `${bad}: invalid order, nothing issued: recipients: Invalid input: expected object, received undefined; ackDeadline: Invalid input: expected string, received undefined; completionDeadline: Invalid input: expected string, received undefined`,
+      ],
+      [
+        ['orders', 'answer', 'seine.cli.1', 'fr.aube', '--kind', 'received'],
+        'order seine.cli.1 at fr.aube is completed (version 2): received refused: fr.aube already reported completion',
+      ],
+      [
+        ['orders', 'answer', 'seine.cli.1', 'fr.yonne', '--kind', 'accepted'],
+        'fr.yonne is not a recipient of order seine.cli.1',
+      ],
+      [
+        ['incidents', 'open', '--post', 'fr.nowhere', '--title', ' ', '--level', 'I'],
+        'invalid: --title: must not be empty; --post: unknown post fr.nowhere',
+      ],
+      [
+        ['incidents', 'close', 'aube.2016', '--reason', 'twice'],
+        'incident aube.2016 at fr.aube is closed (version 2): close refused: incident aube.2016 is closed',
+      ],
+    ]
+    for (const [args, message] of cases) {
+      const r = cmd(db, ...args)
+      expect(r.status, args.join(' ')).toBe(2)
+      expect(r.stdout, args.join(' ')).toBe('')
+      expect(r.stderr, args.join(' ')).toBe(`freshet: ${message}\n`)
+    }
+    // Nothing stored: only the order refused for want of authority below fr.aube is audited,
+    // as the API audits it.
+    await withStore(db, async (store) => {
+      expect((await store.orders.issuedBy('fr.aube' as PostId)).map((o) => o.title)).toEqual([
+        'Sandbag the embankments',
+      ])
+    })
+    expect(await auditAfter(start)).toEqual([
+      [
+        'ops',
+        'command.refused',
+        expect.stringMatching(/^o-/),
+        expect.objectContaining({ action: 'issue-order' }),
+      ],
+    ])
   })
 })

@@ -2,14 +2,15 @@
  * `freshet logistics …` on a temporary SQLite database set up through the API: stock per
  * depot from the ledger, shortfalls against the targets, and an allocation to the zone under
  * warning proposed through the server's logistics service (HiGHS), stored, audited and written
- * as the API serves it; bad options refused with status 2, nothing stored but the refusal in
- * the audit chain.
+ * as the API serves it; the stored plans listed, one dispatched (once only) and the dispatch
+ * orders listed with their state; bad options refused with status 2, nothing stored but the
+ * refusal in the audit chain.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { verifyChain } from '../src/command/audit-chain.ts'
-import { DEFAULT_CATALOGUE } from '../src/logistics/types.ts'
+import { DEFAULT_CATALOGUE, type DispatchId } from '../src/logistics/types.ts'
 import { planView } from '../src/server/routes/logistics.ts'
 import { createLogisticsService } from '../src/server/logistics-service.ts'
 import { EventHub } from '../src/server/events.ts'
@@ -55,6 +56,15 @@ const auditOf = (db: string) =>
 
 let db: string
 let config: string
+
+/** The server's logistics service over `store`, at the present time. */
+const serviceOf = (store: Store) =>
+  createLogisticsService({
+    store,
+    clock: { now: () => Date.now() as never },
+    events: new EventHub(),
+    log: () => {},
+  })
 
 /** Runs `freshet logistics args…` on the database, as `ops`, with the test zones configured. */
 const logistics = (...args: string[]) =>
@@ -202,13 +212,7 @@ describe('freshet logistics', { timeout: CLI_TIMEOUT_MS }, () => {
     })
     expect(verifyChain(audit)).toMatchObject({ ok: true, count: audit.length })
     await withStore(db, async (store) => {
-      const service = createLogisticsService({
-        store,
-        clock: { now: () => Date.now() as never },
-        events: new EventHub(),
-        log: () => {},
-      })
-      expect(planView(await service.plan(written.id))).toEqual(written)
+      expect(planView(await serviceOf(store).plan(written.id))).toEqual(written)
     })
 
     const fair = logistics('allocate', '--equity')
@@ -262,5 +266,104 @@ describe('freshet logistics', { timeout: CLI_TIMEOUT_MS }, () => {
     const missing = freshet(['logistics', 'stock', '--db', join(tempDir(), 'none.db')])
     expect(missing.status).toBe(2)
     expect(missing.stderr).toMatch(/no database at .*none\.db/)
+  })
+
+  it('lists the stored plans, dispatches one once, and lists the dispatch orders', async () => {
+    const stored = await withStore(db, (store) => serviceOf(store).plans(100))
+    expect(stored.length).toBeGreaterThanOrEqual(3)
+    const plans = logistics('plans', '--limit', '2')
+    expect(plans.stderr).toBe('')
+    expect(plans.status).toBe(0)
+    const rows = plans.stdout.trimEnd().split('\n')
+    expect(rows[0]).toMatch(
+      /^id\s+created\s+by\s+equity\s+areas\s+items\s+flows\s+unmet\s+dispatched$/,
+    )
+    // Newest first, as the service orders them; none dispatched yet.
+    expect(rows.slice(1, -1).map((l) => l.split(/\s+/)[0])).toEqual(
+      stored.slice(0, 2).map((p) => p.id),
+    )
+    expect(rows[1]).toMatch(/\s+ops\s+no\s+1\s+1\s+\d+\s+0\s+-$/)
+    expect(rows.at(-1)).toBe('2 plans')
+
+    const plan = stored[0]!
+    const before = (await auditOf(db)).length
+    const r = logistics('dispatch', plan.id)
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    const out = r.stdout.trimEnd().split('\n')
+    const flows = plan.plan.flows
+    expect(flows.length).toBeGreaterThan(0)
+    expect(out[0]).toBe(`plan ${plan.id} dispatched: ${flows.length} dispatch orders`)
+    expect(out[1]).toMatch(/^id\s+from\s+to\s+state\s+lines\s+delivered\s+version\s+updated$/)
+    // One planned order per depot → area, its whole units of blankets.
+    for (const f of flows)
+      expect(out.slice(2).join('\n')).toMatch(
+        new RegExp(
+          `\\s${f.depotId}\\s+${f.areaId}\\s+planned\\s+blanket ${Math.floor(f.quantity)}\\s+-\\s+1\\s`,
+        ),
+      )
+    const ids = await withStore(db, async (store) => {
+      const s = serviceOf(store)
+      const dispatched = await s.plan(plan.id)
+      expect(dispatched.dispatchIds).toHaveLength(flows.length)
+      const open = await s.dispatches()
+      expect(open.map((o) => o.id).sort()).toEqual([...dispatched.dispatchIds].sort())
+      // Cancel one, as the API would: the list under way no longer shows it, --all does.
+      await s.dispatchStep(
+        { user: 'ops' as never, covers: () => true },
+        dispatched.dispatchIds[0]!,
+        { kind: 'cancelled', reason: 'road closed' },
+        1,
+      )
+      return dispatched.dispatchIds
+    })
+    const audit = await auditOf(db)
+    expect(audit.slice(before).map((e) => [e.actor, e.kind, e.subject])).toEqual([
+      ['ops', 'logistics.plan.dispatched', plan.id],
+      ...ids.map((id) => ['ops', 'logistics.dispatch.planned', id]),
+      ['ops', 'logistics.dispatch.cancelled', ids[0]],
+    ])
+    expect(verifyChain(audit)).toMatchObject({ ok: true, count: audit.length })
+
+    const open = logistics('dispatches')
+    expect(open.status).toBe(0)
+    expect(open.stdout).not.toMatch(new RegExp(`^${ids[0]}\\s`, 'm'))
+    expect(open.stdout).toMatch(new RegExp(`\\n${flows.length - 1} dispatch orders under way\\n$`))
+    const all = JSON.parse(logistics('dispatches', '--all', '--json').stdout) as {
+      id: DispatchId
+      state: string
+    }[]
+    expect(all.map((o) => [o.id, o.state]).sort()).toEqual(
+      ids.map((id, i) => [id, i === 0 ? 'cancelled' : 'planned']).sort(),
+    )
+  })
+
+  it('refuses a plan dispatched twice, an unknown plan and a bad limit with status 2', async () => {
+    const [plan] = await withStore(db, (store) => serviceOf(store).plans(1))
+    const before = (await auditOf(db)).length
+    const twice = logistics('dispatch', plan!.id)
+    expect(twice.status).toBe(2)
+    expect(twice.stdout).toBe('')
+    expect(twice.stderr).toBe(`freshet: conflict: plan ${plan!.id} was dispatched already\n`)
+    const unknown = logistics('dispatch', 'plan-nope')
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toBe('freshet: not found: no allocation plan plan-nope\n')
+    const limit = logistics('plans', '--limit', '0')
+    expect(limit.status).toBe(2)
+    expect(limit.stderr).toBe('freshet: --limit must be a whole number ≥ 1, not 0\n')
+    // No dispatch order made; the conflict is audited as the API's is.
+    const after = await auditOf(db)
+    expect(after.slice(before).map((e) => [e.actor, e.kind, e.subject])).toEqual([
+      ['ops', 'logistics.refused', plan!.id],
+    ])
+    expect(JSON.parse(after.at(-1)!.payloadJson)).toMatchObject({
+      action: 'dispatchPlan',
+      status: 409,
+    })
+    await withStore(db, async (store) => {
+      expect((await serviceOf(store).plan(plan!.id)).dispatchIds).toHaveLength(
+        plan!.dispatchIds.length,
+      )
+    })
   })
 })

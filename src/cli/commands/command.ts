@@ -9,6 +9,7 @@ import { FIGURES, rollUp } from '../../command/sitreps.ts'
 import { POST_LEVELS, type OrderId, type Post, type PostId } from '../../command/types.ts'
 import { postSchema, toPost } from '../../server/routes/schemas.ts'
 import { guard } from '../errors.ts'
+import { registerIncidents, registerOrderWrites } from './command-writes.ts'
 import { elementLines, readJsonFile, withServices, type StoreOptions } from '../services.ts'
 import { table } from '../table.ts'
 
@@ -87,13 +88,19 @@ const COUNT_COLUMNS = [
  * - `posts list` prints every post, superiors first, with the count per level;
  * - `orders show <id>` prints an order, its counts overall and per level, and its state at
  *   every post;
+ * - `orders issue` issues an order from options or a file with the API's body, and
+ *   `orders answer <order> <post>` records a recipient's answer (command-writes.ts);
+ * - `incidents list|open|close` lists, opens and closes incidents (command-writes.ts);
  * - `sitrep <post>` prints the situation rolled up at a post from the latest reports.
- * A bad file or option, an unknown order or post exits 2 with one line saying what and where.
+ * A bad file or option, an unknown order or post, a refused step exits 2 with one line saying
+ * what and where.
  */
 export function registerCommand(program: Command): void {
   const command = program
     .command('command')
-    .description('command posts, orders and situation reports in the database (FRESHET_DB)')
+    .description(
+      'command posts, orders, incidents and situation reports in the database (FRESHET_DB)',
+    )
   const posts = command.command('posts').description('the hierarchy of command posts')
 
   withStore(
@@ -142,6 +149,7 @@ export function registerCommand(program: Command): void {
   )
 
   const orders = command.command('orders').description('orders down the chain of command')
+  registerOrderWrites(orders, withStore)
   withStore(
     orders
       .command('show')
@@ -206,6 +214,8 @@ export function registerCommand(program: Command): void {
       }),
     ),
   )
+
+  registerIncidents(command, withStore)
 
   withStore(
     command

@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { InputError } from '../../core/errors.ts'
 import { shortfalls } from '../../logistics/targets.ts'
-import type { AreaId, DepotId, ItemId } from '../../logistics/types.ts'
-import { planView } from '../../server/routes/logistics.ts'
+import type { DispatchOrder } from '../../logistics/dispatch.ts'
+import type { AreaId, DepotId, DispatchId, ItemId } from '../../logistics/types.ts'
+import { dispatchView, planView } from '../../server/routes/logistics.ts'
 import { guard } from '../errors.ts'
 import { progressBar } from '../progress.ts'
 import { withServices, type StoreOptions } from '../services.ts'
@@ -17,6 +18,33 @@ const withStore = (c: Command): Command =>
 /** Rounds for display: whole numbers as they are, others to 2 decimals. */
 const num = (x: number): number => (Number.isInteger(x) ? x : Math.round(x * 100) / 100)
 
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+/** Item lines as `blanket 400, drinking-water 20` (quantities in item units). */
+const lineText = (lines: readonly { itemId: string; quantity: number }[] | null): string =>
+  lines === null || lines.length === 0
+    ? '-'
+    : lines.map((l) => `${l.itemId} ${num(l.quantity)}`).join(', ')
+
+/** One row per dispatch order: where from and to, its state, lines, delivered, version. */
+const dispatchTable = (orders: readonly DispatchOrder[]): string =>
+  table(
+    ['id', 'from', 'to', 'state', 'lines', 'delivered', 'version', 'updated'],
+    orders.map((o) => [
+      o.id,
+      o.fromDepotId,
+      o.toAreaId,
+      o.state,
+      lineText(o.lines),
+      lineText(o.delivered),
+      o.version,
+      iso(o.updatedAt),
+    ]),
+  )
+
+/** Plans kept when `plans` is given no `--limit`. */
+const DEFAULT_PLANS = 20
+
 interface AllocateOptions extends StoreOptions {
   readonly equity?: boolean
   readonly out?: string
@@ -25,19 +53,23 @@ interface AllocateOptions extends StoreOptions {
 }
 
 /**
- * `freshet logistics …`: stock, shortfalls and allocation in the database.
+ * `freshet logistics …`: stock, shortfalls, allocation and dispatch in the database.
  * - `stock [--depot D]` prints each depot's stock lines (quantity, unit, version) and use;
  * - `shortfalls` prints targets against what each area has, worst coverage first;
  * - `allocate [--equity] [--min-level L] [--items a,b] [--out plan.json]` proposes an
  *   allocation to the zones under warning through the server's logistics service (HiGHS),
  *   stores it and audits it as `logistics.plan.proposed`, shows progress per item on a
- *   terminal, prints a summary and writes the plan as the API serves it to `--out`.
+ *   terminal, prints a summary and writes the plan as the API serves it to `--out`;
+ * - `plans [--limit N]` lists the stored plans, newest first;
+ * - `dispatch <plan>` makes the dispatch orders of a stored plan, audited as
+ *   `logistics.plan.dispatched` (refused when it was dispatched already);
+ * - `dispatches [--all]` lists the dispatch orders under way (or every one) and their state.
  * A refused input exits 2 with one line saying what and where.
  */
 export function registerLogistics(program: Command): void {
   const logistics = program
     .command('logistics')
-    .description('depots, stock, shortfalls and allocation in the database (FRESHET_DB)')
+    .description('depots, stock, shortfalls, allocation and dispatch in the database (FRESHET_DB)')
 
   withStore(
     logistics
@@ -176,6 +208,95 @@ export function registerLogistics(program: Command): void {
           writeFileSync(opts.out, `${JSON.stringify(planView(plan), null, 2)}\n`)
           process.stdout.write(`plan written to ${opts.out}\n`)
         }
+      }),
+    ),
+  )
+
+  withStore(
+    logistics
+      .command('plans')
+      .description('the stored allocation plans, newest first')
+      .option('--limit <n>', `at most this many plans (default ${DEFAULT_PLANS})`)
+      .option('--json', 'print the plans as the API serves them'),
+  ).action((opts: StoreOptions & { limit?: string; json?: boolean }) =>
+    guard(() =>
+      withServices(opts, false, async (s) => {
+        const limit = opts.limit === undefined ? DEFAULT_PLANS : Number(opts.limit)
+        if (!Number.isInteger(limit) || limit < 1 || opts.limit?.trim() === '')
+          throw new InputError(`--limit must be a whole number ≥ 1, not ${opts.limit}`)
+        const plans = await s.logistics.plans(limit)
+        if (opts.json === true) {
+          process.stdout.write(`${JSON.stringify({ plans: plans.map(planView) }, null, 2)}\n`)
+          return
+        }
+        if (plans.length > 0)
+          process.stdout.write(
+            table(
+              ['id', 'created', 'by', 'equity', 'areas', 'items', 'flows', 'unmet', 'dispatched'],
+              plans.map((p) => [
+                p.id,
+                iso(p.createdAt),
+                p.createdBy,
+                p.plan.equity ? 'yes' : 'no',
+                p.areas.length,
+                p.plan.items.length,
+                p.plan.flows.length,
+                num(p.plan.items.reduce((t, i) => t + i.unmet, 0)),
+                p.dispatchIds.length === 0 ? '-' : `${p.dispatchIds.length} orders`,
+              ]),
+            ),
+          )
+        process.stdout.write(`${plans.length} plans\n`)
+      }),
+    ),
+  )
+
+  withStore(
+    logistics
+      .command('dispatch')
+      .description('make the dispatch orders of a stored plan: one per depot → area, whole units')
+      .argument('<plan>', 'the plan id (see `freshet logistics plans`)')
+      .option('--json', 'print the dispatch orders as the API returns them'),
+  ).action((planId: string, opts: StoreOptions & { json?: boolean }) =>
+    guard(() =>
+      withServices(opts, false, async (s) => {
+        const orders = await s.logistics.dispatchPlan(s.actor, planId)
+        if (opts.json === true) {
+          process.stdout.write(`${JSON.stringify(orders.map(dispatchView), null, 2)}\n`)
+          return
+        }
+        process.stdout.write(`plan ${planId} dispatched: ${orders.length} dispatch orders\n`)
+        if (orders.length > 0) process.stdout.write(dispatchTable(orders))
+      }),
+    ),
+  )
+
+  withStore(
+    logistics
+      .command('dispatches')
+      .description('dispatch orders not yet acknowledged nor cancelled, and their state')
+      .option('--all', 'every dispatch order of the stored plans, whatever its state')
+      .option('--json', 'print the dispatch orders as the API serves them'),
+  ).action((opts: StoreOptions & { all?: boolean; json?: boolean }) =>
+    guard(() =>
+      withServices(opts, false, async (s) => {
+        // Dispatch orders are made only from plans, so the plans' ids name every one.
+        const orders =
+          opts.all === true
+            ? await Promise.all(
+                (await s.logistics.plans(Number.MAX_SAFE_INTEGER))
+                  .flatMap((p) => p.dispatchIds)
+                  .map((id: DispatchId) => s.logistics.dispatch(id)),
+              )
+            : await s.logistics.dispatches()
+        if (opts.json === true) {
+          process.stdout.write(`${JSON.stringify(orders.map(dispatchView), null, 2)}\n`)
+          return
+        }
+        if (orders.length > 0) process.stdout.write(dispatchTable(orders))
+        process.stdout.write(
+          `${orders.length} dispatch orders${opts.all === true ? '' : ' under way'}\n`,
+        )
       }),
     ),
   )

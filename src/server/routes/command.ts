@@ -82,7 +82,8 @@ const recipientsSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('selected'), posts: z.array(idSchema).min(1) }),
 ])
 
-const orderBody = z.object({
+/** An order as `POST /api/v1/command/orders` takes it (and `freshet command orders issue --file`). */
+export const orderBody = z.object({
   id: idSchema.optional().describe('chosen by the client (a retry with the same id gets 409)'),
   issuerPost: idSchema,
   title: z.string(),
@@ -216,7 +217,8 @@ const entryOut = z.object({
   hash: z.string(),
 })
 
-function orderView(o: Order): z.infer<typeof orderOut> {
+/** An order as the API serves it: times in ISO 8601. */
+export function orderView(o: Order): z.infer<typeof orderOut> {
   return {
     ...o,
     issuedAt: iso(o.issuedAt),
@@ -227,7 +229,8 @@ function orderView(o: Order): z.infer<typeof orderOut> {
   }
 }
 
-function recipientView(r: RecipientState): z.infer<typeof recipientOut> {
+/** A recipient's record as the API serves it: times in ISO 8601. */
+export function recipientView(r: RecipientState): z.infer<typeof recipientOut> {
   return {
     post: r.post,
     status: r.status,
@@ -259,7 +262,8 @@ function summaryOf(e: IncidentEvent): string {
   }
 }
 
-function incidentView(i: Incident): z.infer<typeof incidentOut> {
+/** An incident as the API serves it: times in ISO 8601, each event of its log summarised. */
+export function incidentView(i: Incident): z.infer<typeof incidentOut> {
   return {
     id: i.id,
     post: i.post,

@@ -267,7 +267,8 @@ const dispatchOut = z.object({
   updatedAt: isoTime,
 })
 
-const dispatchView = (o: DispatchOrder): z.infer<typeof dispatchOut> => ({
+/** A dispatch order as the API serves it: times in ISO 8601, quantities in item units. */
+export const dispatchView = (o: DispatchOrder): z.infer<typeof dispatchOut> => ({
   ...o,
   lines: [...o.lines],
   delivered: o.delivered === null ? null : [...o.delivered],
