@@ -332,7 +332,7 @@ title or action) exits 2 naming the option; nothing is issued.`,
           return
         }
         process.stdout.write(
-          `order ${o.id} issued from ${o.issuerPost} to ${o.recipients.length} posts (${o.scope}); acknowledge by ${iso(o.ackDeadline)}, complete by ${iso(o.completionDeadline)}\n`,
+          `order ${o.id} issued from ${o.issuerPost} to ${o.recipients.length} post${o.recipients.length === 1 ? '' : 's'} (${o.scope}); acknowledge by ${iso(o.ackDeadline)}, complete by ${iso(o.completionDeadline)}\n`,
         )
       })
     }),
