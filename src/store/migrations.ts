@@ -838,6 +838,35 @@ export function migrations(dialect: StoreDialect): Record<string, Migration> {
           for (const c of ['lon', 'lat']) await db.schema.alterTable(table).dropColumn(c).execute()
       },
     },
+
+    // The depots each ledger movement touched, keyed by depot and then by the movement's row,
+    // so a depot's page of the ledger is an index range instead of a scan of every movement's
+    // document. Filled from the movements already stored (a transfer names two depots).
+    '0008_movement_depots': {
+      async up(db: AnyDb): Promise<void> {
+        await db.schema
+          .createTable('movement_depots')
+          .addColumn('depot_id', 'text', (c) => c.notNull())
+          .addColumn('movement_row', 'bigint', (c) => c.notNull().references('movements.id'))
+          .addPrimaryKeyConstraint('movement_depots_pk', ['depot_id', 'movement_row'])
+          .modifyEnd(clustered)
+          .execute()
+        // `->>` reads a top-level key of the document as text on both databases.
+        await sql`
+          insert into movement_depots (depot_id, movement_row)
+          select movement ->> 'depotId', id from movements where movement ->> 'depotId' is not null
+          union
+          select movement ->> 'fromDepotId', id from movements
+            where movement ->> 'fromDepotId' is not null
+          union
+          select movement ->> 'toDepotId', id from movements
+            where movement ->> 'toDepotId' is not null`.execute(db)
+      },
+
+      async down(db: AnyDb): Promise<void> {
+        await db.schema.dropTable('movement_depots').execute()
+      },
+    },
   }
 }
 

@@ -467,6 +467,16 @@ export interface MovementsTable {
   movement: JsonColumn
 }
 
+/**
+ * Which depots each movement touched (one row per depot: two for a transfer), so that a depot's
+ * page of the ledger is read by key instead of by scanning the movements' documents.
+ */
+export interface MovementDepotsTable {
+  depot_id: string
+  /** `movements.id` of the movement. */
+  movement_row: number
+}
+
 /** What `open()` needs of each dispatch order; the events hold the rest. */
 export interface DispatchesTable {
   id: string
@@ -554,6 +564,7 @@ export interface StoreSchema {
   depots: DepotsTable
   stock_lines: StockLinesTable
   movements: MovementsTable
+  movement_depots: MovementDepotsTable
   dispatches: DispatchesTable
   dispatch_events: DispatchEventsTable
   shelters: SheltersTable

@@ -23,6 +23,18 @@ import {
   T0,
   threshold,
 } from './testing/fixtures.ts'
+import { applyMovement, expectedVersions } from '../logistics/ledger.ts'
+import {
+  A,
+  B,
+  depot,
+  issue,
+  ITEMS,
+  JACKET,
+  PUMP,
+  receipt,
+  transfer,
+} from './testing/logistics-fixtures.ts'
 import {
   alertId,
   audit,
@@ -34,7 +46,7 @@ import {
 
 describeStores('Store', (store) => {
   it('is migrated on open and says its schema version', async () => {
-    expect(store().schemaVersion).toBe(7)
+    expect(store().schemaVersion).toBe(8)
   })
 
   it('commits a transaction’s writes to several repositories together', async () => {
@@ -190,7 +202,7 @@ describe('openStore on SQLite', () => {
     const raw = new Database(path, { readonly: true })
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
     const v = raw.prepare('select version, name from schema_version').get()
-    expect(v).toEqual({ version: 7, name: '0007_post_and_shelter_locations' })
+    expect(v).toEqual({ version: 8, name: '0008_movement_depots' })
     raw.close()
     expect(store.dialect).toMatchObject({ name: 'sqlite', rowLocks: false, blobType: 'blob' })
   })
@@ -202,7 +214,7 @@ describe('openStore on SQLite', () => {
     await a.observations.write(hourly('Q1', 3), ms(1))
     await a.close()
     const b = await openStore(path)
-    expect(b.schemaVersion).toBe(7)
+    expect(b.schemaVersion).toBe(8)
     expect(await b.observations.count(seriesId('Q1'))).toBe(3)
     await b.close()
   })
@@ -341,6 +353,68 @@ describe('openStore on SQLite', () => {
     }
   })
 
+  it('takes 0008_movement_depots down and up again, filling it from the movements stored', async () => {
+    const path = join(tempDir(), 'f.db')
+    const store = await openStore(path)
+    await store.catalogue.upsert(ITEMS)
+    await store.depots.save(depot(A, 100), 0)
+    await store.depots.save(depot(B, 2), 0)
+    const ctx = {
+      depots: new Map((await store.depots.list()).map((d) => [d.id, d])),
+      items: new Map((await store.catalogue.list()).map((i) => [i.id, i])),
+    }
+    const moves = [
+      receipt('m1', A, JACKET, 500),
+      receipt('m2', B, PUMP, 1),
+      transfer('m3', A, B, JACKET, 10),
+      issue('m4', A, JACKET, 120),
+    ]
+    for (const m of moves) {
+      const state = await store.ledger.state()
+      expect(applyMovement(state, m, ctx).ok).toBe(true)
+      await store.ledger.append(m, expectedVersions(state, m))
+    }
+    const pages = async (s: typeof store) =>
+      Promise.all(
+        [A, B].map(async (d) => {
+          const p = await s.ledger.depotMovements(d, 0, 10)
+          return { ids: p.movements.map((m) => m.id), total: p.total }
+        }),
+      )
+    const before = await pages(store)
+    expect(before).toEqual([
+      { ids: ['m1', 'm3', 'm4'], total: 3 },
+      { ids: ['m2', 'm3'], total: 2 },
+    ])
+    await store.close()
+    const { db } = openSqlite(path)
+    try {
+      const m = migrations(SQLITE)['0008_movement_depots']!
+      await m.down!(db as never)
+      const tables = async () =>
+        (
+          await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
+            db,
+          )
+        ).rows.map((r) => r.name)
+      expect(await tables()).not.toContain('movement_depots')
+      await m.up(db as never)
+      const rows = await sql<{ depot_id: string; n: number }>`
+        select depot_id, count(*) as n from movement_depots group by depot_id order by depot_id`.execute(
+        db,
+      )
+      expect(rows.rows).toEqual([
+        { depot_id: A, n: 3 },
+        { depot_id: B, n: 2 },
+      ])
+    } finally {
+      await db.destroy()
+    }
+    const again = await openStore(path)
+    expect(await pages(again)).toEqual(before)
+    await again.close()
+  })
+
   it('refuses a schema option, which only PostgreSQL has', async () => {
     await expect(openStore(join(tempDir(), 'f.db'), { schema: 'x' })).rejects.toThrow(/PostgreSQL/)
   })
@@ -359,9 +433,9 @@ describe.skipIf(PG_URL === undefined)('openStore on PostgreSQL', () => {
     const store = await openStore(PG_URL!, { schema, poolSize: 2 })
     try {
       expect(store.dialect).toMatchObject({ name: 'postgres', rowLocks: true, jsonType: 'jsonb' })
-      expect(store.schemaVersion).toBe(7)
+      expect(store.schemaVersion).toBe(8)
       const again = await openStore(PG_URL!, { schema })
-      expect(again.schemaVersion).toBe(7)
+      expect(again.schemaVersion).toBe(8)
       await again.close()
     } finally {
       await store.close()

@@ -11,7 +11,6 @@
  * it gets a ConflictError and nothing of its movement is stored. Lines are updated before the
  * movement is inserted, so movements of one line are numbered in the order they committed.
  */
-import { sql } from 'kysely'
 import {
   legsOf,
   type LedgerState,
@@ -113,6 +112,16 @@ export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
           .returning('id')
           .execute()
         if (stored.length === 0) throw new Error(`movement ${m.id} is already stored`)
+        const row = Number(stored[0]!.id)
+        await trx
+          .insertInto('movement_depots')
+          .values(
+            [...new Set(legs.map((l) => l.depotId))].map((d) => ({
+              depot_id: d,
+              movement_row: row,
+            })),
+          )
+          .execute()
       })
     },
 
@@ -126,22 +135,21 @@ export function ledgerRepository(ctx: RepositoryContext): LedgerRepository {
         throw new Error(`after must be a non-negative integer, not ${after}`)
       if (!Number.isSafeInteger(limit) || limit < 1)
         throw new Error(`limit must be a positive integer, not ${limit}`)
-      // `->>` reads a top-level key of the stored document as text on both databases (SQLite
-      // 3.38+, PostgreSQL jsonb); a transfer names its depots fromDepotId and toDepotId.
-      const ofDepot = sql<boolean>`(movement ->> 'depotId' = ${depotId} or movement ->> 'fromDepotId' = ${depotId} or movement ->> 'toDepotId' = ${depotId})`
+      // By key: the depot's rows of movement_depots, in the order the movements were appended.
       const [rows, count] = await Promise.all([
         ctx.db
-          .selectFrom('movements')
-          .select('movement')
-          .where(ofDepot)
-          .orderBy('id')
+          .selectFrom('movement_depots as d')
+          .innerJoin('movements as m', 'm.id', 'd.movement_row')
+          .select('m.movement')
+          .where('d.depot_id', '=', depotId)
+          .orderBy('d.movement_row')
           .limit(limit)
           .offset(after)
           .execute(),
         ctx.db
-          .selectFrom('movements')
+          .selectFrom('movement_depots')
           .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-          .where(ofDepot)
+          .where('depot_id', '=', depotId)
           .executeTakeFirstOrThrow(),
       ])
       return {
