@@ -16,6 +16,7 @@ import type { Observation } from '../src/observe/types.ts'
 import type { Store } from '../src/store/index.ts'
 import { DATA_DIR, readTable } from './support/airgr-reference.ts'
 import { SERVER_TARGETS, testServer, type TestServer } from './support/server.ts'
+import { MAX_CONCURRENT_SIMULATIONS } from '../src/server/routes/simulation.ts'
 
 const DAY = 86_400_000
 const day = (date: string): number => Date.parse(`${date}T00:00:00Z`)
@@ -171,6 +172,37 @@ describe.each(SERVER_TARGETS)('GET /api/v1/basins/{id}/simulation on $name', (ta
     expect(body.values).toEqual(direct('aube-bar', '2015-05-02', '2016-05-01', '2016-06-01'))
   })
 
+  it('takes a window off the step grid back to the start of its step', async () => {
+    const on = await get('aube-bar', '2016-05-01T00:00:00Z', '2016-06-01T00:00:00Z')
+    // 06:00 UTC, and midnight in Paris (22:00 UTC the day before): the days holding them.
+    const late = await get('aube-bar', '2016-05-01T06:00:00Z', '2016-06-01T00:00:00Z')
+    expect(late.statusCode, late.body).toBe(200)
+    expect(late.json<SimulationBody>()).toEqual(on.json<SimulationBody>())
+    const paris = await get('aube-bar', '2016-05-02T00:00:00+02:00', '2016-06-01T00:00:00Z')
+    expect(paris.statusCode, paris.body).toBe(200)
+    expect(paris.json<SimulationBody>().from).toBe('2016-05-01T00:00:00.000Z')
+    expect(paris.json<SimulationBody>().values).toEqual(on.json<SimulationBody>().values)
+  })
+
+  it('refuses a simulation beyond the concurrent ones, saying when to come back', async () => {
+    const many = await Promise.all(
+      Array.from({ length: MAX_CONCURRENT_SIMULATIONS + 2 }, () =>
+        get('loing-episy', '2015-06-01T00:00:00Z', '2016-12-01T00:00:00Z'),
+      ),
+    )
+    const busy = many.filter((r) => r.statusCode === 503)
+    expect(many.filter((r) => r.statusCode === 200).length).toBeGreaterThanOrEqual(
+      MAX_CONCURRENT_SIMULATIONS,
+    )
+    expect(busy.length).toBeGreaterThanOrEqual(1)
+    expect(busy[0]!.headers['retry-after']).toBe('1')
+    expect(message(busy[0]!)).toMatch(/simulations are running already; try again/)
+    // Once they are done, the next one runs.
+    expect((await get('aube-bar', '2016-05-01T00:00:00Z', '2016-06-01T00:00:00Z')).statusCode).toBe(
+      200,
+    )
+  })
+
   it('routes the upstream basin in, starts where the forcing starts and ends where it ends', async () => {
     const r = await get('loing-episy', '2015-06-01T00:00:00Z', '2017-02-01T00:00:00Z')
     expect(r.statusCode).toBe(200)
@@ -296,7 +328,7 @@ describe.each(SERVER_TARGETS)('GET /api/v1/basins/{id}/simulation on $name', (ta
   it('is described in the OpenAPI document with its refusals', async () => {
     const doc = (await s.app.inject('/openapi.json')).json()
     const op = doc.paths['/api/v1/basins/{id}/simulation'].get
-    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '404', '409', '422'])
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '404', '409', '422', '503'])
     expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['from', 'id', 'to'])
   })
 })

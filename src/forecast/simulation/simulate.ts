@@ -6,15 +6,17 @@
  *
  * 1. Every basin upstream of the basin is simulated too, since its flow reaches the outlet
  *    (the network plan of the forecast cycle, src/forecast/cycle/order.ts).
- * 2. Each model starts cold — its stores at airGR's default levels — a warm-up before the
+ * 2. Steps fall on the model's grid counted from the epoch (midnight UTC for daily models);
+ *    the window starts at the step holding its `from`.
+ * 3. Each model starts cold — its stores at airGR's default levels — a warm-up before the
  *    window (by default a year of its steps, as the forecast cycle starts a basin without a
  *    saved state), or at the first step from which every basin's forcing is observed, if that
  *    is later but not after the window's start.
- * 3. The models run over the observed precipitation and PET (and temperature for the snow
+ * 4. The models run over the observed precipitation and PET (and temperature for the snow
  *    models), read and checked as the forecast cycle reads them (src/forecast/cycle/inputs.ts).
  *    The simulation ends at the window's end, or earlier where the observed forcing of a basin
  *    ends; a gap before that is an error naming the series and the time.
- * 4. The flows (mm per step) are converted to m³/s over each basin's own area, and each
+ * 5. The flows (mm per step) are converted to m³/s over each basin's own area, and each
  *    upstream basin's outlet flow is routed down its reach (src/hydro/routing) and added to the
  *    basin below it, in network order. Each reach starts in the steady state of the first
  *    step's flow, as the cycle starts its reaches in the steady state of the flow at the issue
@@ -75,7 +77,10 @@ export interface SimulationDeps {
 /** One simulation asked for. */
 export interface SimulationRequest {
   readonly basinId: BasinId
-  /** Start of the window and of its first step (ms since the epoch, UTC): steps fall at `from` + k·Δt. */
+  /**
+   * Start of the window (ms since the epoch, UTC). Steps fall on the model's grid counted from
+   * the epoch (midnight UTC for daily models): the first step is the one holding `from`.
+   */
   readonly from: EpochMs
   /** End of the window (ms, exclusive): every step starting before it is simulated. */
   readonly to: EpochMs
@@ -92,7 +97,7 @@ export interface Simulation {
   readonly stepMs: number
   /** Where every model started cold (ms since the epoch): the start of the warm-up. */
   readonly warmupStart: EpochMs
-  /** Start of the first step of `flow` (ms): the request's `from`. */
+  /** Start of the first step of `flow` (ms): the request's `from` taken back to its step's start. */
   readonly from: EpochMs
   /**
    * End of the last step of `flow` (ms, exclusive): the request's `to` rounded up to a whole
@@ -185,6 +190,7 @@ export async function simulateBasin(
   // The models, the basin's own first: its step is everyone's, and sizes the run.
   const members = new Map<BasinId, Member>()
   let sizing: { stepMs: number; warmupSteps: number; total: number } | undefined
+  let from = request.from
   for (const b of [id, ...upstream]) {
     const basin = plan.value.basins.get(b)!
     const config = await deps.configs.find(b)
@@ -205,7 +211,8 @@ export async function simulateBasin(
     if (sizing === undefined) {
       const stepMs = checked.stepMs
       const warmupSteps = request.warmupSteps ?? 365 * STEPS_PER_DAY[checked.model.timeStep]
-      const total = warmupSteps + Math.ceil((request.to - request.from) / stepMs)
+      from = (Math.floor(request.from / stepMs) * stepMs) as EpochMs
+      const total = warmupSteps + Math.ceil((request.to - from) / stepMs)
       const n = order.length
       if (n * total > MAX_SIMULATION_BASIN_STEPS)
         return failure(
@@ -234,7 +241,7 @@ export async function simulateBasin(
   const { stepMs, warmupSteps, total } = sizing!
 
   // The observed forcing over the warm-up and the window; where every basin's is observed.
-  const gridFrom = (request.from - warmupSteps * stepMs) as EpochMs
+  const gridFrom = (from - warmupSteps * stepMs) as EpochMs
   let start = 0
   let end = total
   for (const [b, m] of members) {
@@ -256,7 +263,7 @@ export async function simulateBasin(
       const reason = failedCheck(sliceForcing(m.forcing, warmupSteps, warmupSteps + 1))
       return failure(
         'forcing',
-        `no observed forcing of ${whose(b)} from ${iso(request.from)}${last > 0 ? ` (it ends at ${iso(gridFrom + last * stepMs)})` : ''}: ${reason}`,
+        `no observed forcing of ${whose(b)} from ${iso(from)}${last > 0 ? ` (it ends at ${iso(gridFrom + last * stepMs)})` : ''}: ${reason}`,
       )
     }
     end = Math.min(end, last)
@@ -323,7 +330,7 @@ export async function simulateBasin(
       model: own.model,
       stepMs,
       warmupStart: (gridFrom + start * stepMs) as EpochMs,
-      from: request.from,
+      from,
       to: (gridFrom + end * stepMs) as EpochMs,
       flow: outlet.slice(first),
       upstream,

@@ -43,9 +43,11 @@ const simulationOut = z.object({
   warmupStart: isoTime.describe(
     'where every model started cold: a year of steps before `from`, or where the forcing starts',
   ),
-  from: isoTime.describe('start of the first step'),
+  from: isoTime.describe(
+    'start of the first step: the `from` asked, taken back to the start of its step',
+  ),
   to: isoTime.describe(
-    'end of the last step (exclusive): the window’s end, or earlier where the observed forcing ends',
+    'end of the last step (exclusive): the end of the step holding the window’s end, or earlier where the observed forcing ends',
   ),
   upstream: z
     .array(z.string())
@@ -74,10 +76,17 @@ function statusOf(
   }
 }
 
+/**
+ * Simulations run at once by one server; a request beyond them is refused (503) rather than
+ * queued, so that public reads never hold up the forecast cycle's workers for long.
+ */
+export const MAX_CONCURRENT_SIMULATIONS = 2
+
 /** `GET /api/v1/basins/:id/simulation`. */
 export function registerSimulation(app: FastifyInstance, deps: AppDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const runner = deps.modelRunner ?? createInProcessRunner()
+  let running = 0
 
   r.get(
     '/api/v1/basins/:id/simulation',
@@ -86,7 +95,7 @@ export function registerSimulation(app: FastifyInstance, deps: AppDeps): void {
         tags: ['forecasts'],
         summary:
           "A basin's simulation over [from, to): its model on the observed forcing, m³/s at its outlet",
-        description: `The basin's configured model and parameters, run from a cold start a year of steps before \`from\` (or where the observed forcing starts, if later) over the observed precipitation and PET (temperature for snow models), converted to m³/s over the basin's area, with the simulated flow of every basin upstream routed down its reach and added. Steps fall at \`from\` + k·Δt. The simulation ends at \`to\` or where the observed forcing ends. 400 for a malformed, reversed or too long window (at most ${MAX_SIMULATION_WINDOW_DAYS} days, 3 years); 404 for an unknown basin; 409 when the basin or one upstream has no model configured (or one that cannot run), or when observed forcing is missing, naming the series and the time; 422 when the basins upstream make the run too large.`,
+        description: `The basin's configured model and parameters, run from a cold start a year of steps before \`from\` (or where the observed forcing starts, if later) over the observed precipitation and PET (temperature for snow models), converted to m³/s over the basin's area, with the simulated flow of every basin upstream routed down its reach and added. Steps fall on the model's step grid, counted from 1970-01-01T00:00Z (midnight UTC for daily models): \`from\` is taken back to the start of its step. The simulation ends at \`to\` or where the observed forcing ends. 400 for a malformed, reversed or too long window (at most ${MAX_SIMULATION_WINDOW_DAYS} days, 3 years); 404 for an unknown basin; 409 when the basin or one upstream has no model configured (or one that cannot run), or when observed forcing is missing, naming the series and the time; 422 when the basins upstream make the run too large; 503 when ${MAX_CONCURRENT_SIMULATIONS} simulations are already running (try again: Retry-After).`,
         params: z.object({ id: idSchema }),
         querystring: z.object({ from: timeIn('from'), to: timeIn('to') }),
         response: {
@@ -95,24 +104,39 @@ export function registerSimulation(app: FastifyInstance, deps: AppDeps): void {
           404: errorOut,
           409: errorOut,
           422: errorOut,
+          503: errorOut,
         },
       },
     },
-    async (req) => {
-      const result = await simulateBasin(
-        {
-          basins: deps.basins,
-          series: deps.series,
-          observations: deps.observations,
-          configs: deps.modelConfigs,
-          runner,
-        },
-        {
-          basinId: req.params.id as BasinId,
-          from: Date.parse(req.query.from) as EpochMs,
-          to: Date.parse(req.query.to) as EpochMs,
-        },
-      )
+    async (req, reply) => {
+      if (running >= MAX_CONCURRENT_SIMULATIONS) {
+        void reply.header('retry-after', '1')
+        throw new ApiError(
+          503,
+          'unavailable',
+          `${MAX_CONCURRENT_SIMULATIONS} simulations are running already; try again in a moment`,
+        )
+      }
+      running++
+      let result: Awaited<ReturnType<typeof simulateBasin>>
+      try {
+        result = await simulateBasin(
+          {
+            basins: deps.basins,
+            series: deps.series,
+            observations: deps.observations,
+            configs: deps.modelConfigs,
+            runner,
+          },
+          {
+            basinId: req.params.id as BasinId,
+            from: Date.parse(req.query.from) as EpochMs,
+            to: Date.parse(req.query.to) as EpochMs,
+          },
+        )
+      } finally {
+        running--
+      }
       if (!result.ok) {
         const [status, code] = statusOf(result.kind)
         throw new ApiError(status, code, result.message)
