@@ -469,7 +469,7 @@ export function registerDashboard(app: FastifyInstance, deps: AppDeps): void {
         tags: TAGS,
         summary: 'The map overlays: basins, schematic river links, depots, shelters and posts',
         description:
-          'Basins with their outlet (the gauge on the basin) and outline; a straight line from each basin’s outlet to its downstream basin’s outlet (schematic, not the river’s course). Depots, shelters and command posts need a token (observer and up) and are null without one; an unknown token is refused. Shelters and posts are listed only when they have a location. Posts follow the command routes’ reading rule: the posts of the reader’s chain (each post where they hold a role, every post below it and above it), every post for an admin.',
+          'Basins with their outlet (the gauge on the basin) and outline; a straight line from each basin’s outlet to its downstream basin’s outlet (schematic, not the river’s course). Depots, shelters and command posts need a token (observer and up) and are null without one; an unknown token is refused. Shelters and posts are listed only when they have a location. Posts are those of the reader’s chain, as the command routes show incidents (each post where they hold a role, every post below it and above it), every post for an admin: this keeps each reader’s map to their chain and hides nothing, the whole hierarchy being readable by any token at GET /api/v1/command/posts.',
         security: [{}, { bearer: [] }],
         response: { 200: mapOut },
       },
