@@ -424,7 +424,11 @@ describe.each(SERVER_TARGETS)('logistics over HTTP on $name', (target) => {
     expect(order.lines).toEqual([{ itemId: 'blanket', quantity: 50 }])
     const step = (body: object) =>
       send('POST', `${P}/dispatches/${order.id}/events`, TOKENS.dutyOfficer, body)
-    expect((await step({ kind: 'loaded', expectedVersion: 1 })).statusCode).toBe(200)
+    const loaded = await send('POST', `${P}/dispatches/${order.id}/events`, TOKENS.aubeDuty, {
+      kind: 'loaded',
+      expectedVersion: 1,
+    })
+    expect(loaded.statusCode, loaded.body).toBe(200)
     expect((await step({ kind: 'loaded', expectedVersion: 1 })).statusCode).toBe(409)
     expect((await step({ kind: 'in-transit' })).statusCode).toBe(200)
     // Cancelling once on the road is refused.
@@ -448,6 +452,15 @@ describe.each(SERVER_TARGETS)('logistics over HTTP on $name', (target) => {
       }),
     ])
     expect(await line('south', 'blanket')).toMatchObject({ quantity: 10, version: 2 })
+
+    // The depot's side (Ali covers the aube, where the south depot is, not area a2) moved the
+    // load on; what arrived is counted by the receiving area alone.
+    const fromDepot = await send('POST', `${P}/dispatches/${order.id}/events`, TOKENS.aubeDuty, {
+      kind: 'acknowledged',
+      received: [{ itemId: 'blanket', quantity: 50 }],
+    })
+    expect(fromDepot.statusCode).toBe(403)
+    expect(fromDepot.json<ErrorView>().error.message).toMatch(/ali has no rights in area a2/)
 
     // Counted on arrival: two short, so a note is required.
     const noNote = await step({

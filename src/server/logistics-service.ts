@@ -1097,11 +1097,10 @@ export function createLogisticsService(deps: LogisticsServiceDeps): LogisticsSer
           if (events.length === 0) throw notFound(`dispatch ${id}`)
           const order = orderOf(id, events)
           const depotArea = (await depotAreas(tx)).get(order.fromDepotId)
-          if (
-            !actor.covers(order.toAreaId) &&
-            (depotArea === undefined || !actor.covers(depotArea))
-          )
-            throw forbidden(actor, order.toAreaId)
+          // Either end may move a dispatch on, but only the receiving area counts what arrived.
+          const byDepot =
+            e.kind !== 'acknowledged' && depotArea !== undefined && actor.covers(depotArea)
+          if (!actor.covers(order.toAreaId) && !byDepot) throw forbidden(actor, order.toAreaId)
           if (expectedVersion !== undefined && expectedVersion !== order.version)
             throw new StaleVersionError(
               `dispatch ${id} is at version ${order.version}, not ${expectedVersion}`,
