@@ -278,9 +278,12 @@ describe('freshet logistics', { timeout: CLI_TIMEOUT_MS }, () => {
     expect(rows[0]).toMatch(
       /^id\s+created\s+by\s+equity\s+areas\s+items\s+flows\s+unmet\s+dispatched$/,
     )
-    // Newest first, as the service orders them; none dispatched yet.
+    // Newest first (by creation time, then id); none dispatched yet.
+    const newestFirst = [...stored].sort(
+      (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+    )
     expect(rows.slice(1, -1).map((l) => l.split(/\s+/)[0])).toEqual(
-      stored.slice(0, 2).map((p) => p.id),
+      newestFirst.slice(0, 2).map((p) => p.id),
     )
     expect(rows[1]).toMatch(/\s+ops\s+no\s+1\s+1\s+\d+\s+0\s+-$/)
     expect(rows.at(-1)).toBe('2 plans')
