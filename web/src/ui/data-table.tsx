@@ -3,8 +3,9 @@
  * already names the table), column headers with their scope, an optional row header, numbers
  * aligned to the right, and one line instead of the table when there is nothing to show.
  */
-import type { ReactNode } from 'react'
+import { useId, type ReactNode } from 'react'
 import { useI18n } from '../i18n/i18n.tsx'
+import { ScrollBox } from './scroll-box.tsx'
 
 /** One column: its header and how a row fills its cell. */
 export interface Column<R> {
@@ -36,11 +37,15 @@ export function DataTable<R>(props: {
   testId?: string
 }): ReactNode {
   const { t } = useI18n()
+  const captionId = useId()
   if (props.rows.length === 0) return <p>{props.loading === true ? t('loading') : props.empty}</p>
   return (
-    <div className="table-scroll">
+    <ScrollBox labelledBy={captionId}>
       <table {...(props.testId !== undefined ? { 'data-testid': props.testId } : {})}>
-        <caption className={props.captionHidden === true ? 'visually-hidden' : undefined}>
+        <caption
+          id={captionId}
+          className={props.captionHidden === true ? 'visually-hidden' : undefined}
+        >
           {props.caption}
         </caption>
         <thead>
@@ -71,6 +76,6 @@ export function DataTable<R>(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   )
 }

@@ -46,7 +46,7 @@ export function LayerSwitches(props: {
             {t(`layer.${g}`)}
           </label>
         ))}
-      <div className="legend" aria-label={t('legend')}>
+      <div className="legend" role="group" aria-label={t('legend')}>
         <p>
           <span className="legend-dot" aria-hidden="true" /> {t('legendFill')}; {t('legendRing')}
         </p>

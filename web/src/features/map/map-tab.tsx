@@ -5,6 +5,7 @@ import type { AllocationPlan, DashboardStations, ZoneProperties } from '../../ap
 import { useApi, type ApiState } from '../../api/use-api.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import { useSession } from '../../session/session.tsx'
+import { CloseButton } from '../../ui/close-button.tsx'
 import { LevelBadge } from '../../ui/levels.tsx'
 import { StationPanel } from '../station/station-panel.tsx'
 import { LayerSwitches } from './layer-switches.tsx'
@@ -36,14 +37,11 @@ function PlacePanel(props: {
   onClose: () => void
   children: ReactNode
 }): ReactNode {
-  const { t } = useI18n()
   return (
     <section className="panel" aria-label={props.name} data-testid={`${props.kind}-panel`}>
       <header className="panel-header">
         <h2>{props.name}</h2>
-        <button type="button" onClick={props.onClose} aria-label={t('close')}>
-          ×
-        </button>
+        <CloseButton onClick={props.onClose} />
       </header>
       {props.children}
     </section>
@@ -151,9 +149,7 @@ export function MapTab(props: {
         <section className="panel" aria-label={zone.name}>
           <header className="panel-header">
             <h2>{zone.name}</h2>
-            <button type="button" onClick={() => props.onSelect(null)} aria-label={t('close')}>
-              ×
-            </button>
+            <CloseButton onClick={() => props.onSelect(null)} />
           </header>
           <p>
             <LevelBadge level={zone.level} rank={zone.rank} />

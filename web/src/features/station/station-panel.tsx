@@ -3,7 +3,7 @@
  * model), exceedance probabilities by lead time, quality flags, the basin's model with its
  * parameters and calibration criteria, hindcast skill.
  */
-import { useCallback, useMemo, useState, type ReactNode } from 'react'
+import { useCallback, useId, useMemo, useState, type ReactNode } from 'react'
 import type {
   BasinForecast,
   BasinSimulation,
@@ -15,7 +15,9 @@ import { useApi } from '../../api/use-api.ts'
 import { useI18n } from '../../i18n/i18n.tsx'
 import type { MessageKey } from '../../i18n/dictionary.ts'
 import { messageOf } from '../../ui/errors.tsx'
+import { CloseButton } from '../../ui/close-button.tsx'
 import { LevelBadge } from '../../ui/levels.tsx'
+import { ScrollBox } from '../../ui/scroll-box.tsx'
 import { Hydrograph, type HydrographDrawn, type HydrographInput } from './hydrograph.tsx'
 import { ModelSummary } from './model-summary.tsx'
 
@@ -97,9 +99,7 @@ export function StationPanel(props: {
     >
       <header className="panel-header">
         <h2 id={headingId}>{s.name}</h2>
-        <button type="button" onClick={props.onClose} aria-label={t('close')}>
-          ×
-        </button>
+        <CloseButton onClick={props.onClose} />
       </header>
       <dl className="facts">
         <dt>{t('river')}</dt>
@@ -190,10 +190,11 @@ function ExceedanceTable(props: { forecast: BasinForecast }): ReactNode {
   const { t, number } = useI18n()
   const fc = props.forecast
   const issue = Date.parse(fc.run.issueTime)
+  const captionId = useId()
   return (
-    <div className="table-scroll">
+    <ScrollBox labelledBy={captionId}>
       <table className="exceedance">
-        <caption>{t('exceedance')}</caption>
+        <caption id={captionId}>{t('exceedance')}</caption>
         <thead>
           <tr>
             <th scope="col">{t('thresholds')}</th>
@@ -219,6 +220,6 @@ function ExceedanceTable(props: { forecast: BasinForecast }): ReactNode {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   )
 }

@@ -63,8 +63,8 @@ function ZoneWarningsList(props: { levels: readonly string[] }): ReactNode {
     list.find((z) => z.pending !== null || z.active !== null) ??
     list[0]
   return (
-    <div className="warnings" aria-labelledby="warnings-h">
-      <section className="zone-column">
+    <section className="warnings" aria-labelledby="warnings-h">
+      <div className="zone-column">
         <h2 id="warnings-h">{t('warningsTitle')}</h2>
         <p>
           <a href="/cap/feed.atom">{t('publicFeed')}</a>
@@ -79,7 +79,7 @@ function ZoneWarningsList(props: { levels: readonly string[] }): ReactNode {
             onChanged={warnings.reload}
           />
         ))}
-      </section>
+      </div>
       {selected !== undefined ? (
         <section className="zone-detail" aria-label={selected.name}>
           <h2>{selected.name}</h2>
@@ -100,7 +100,7 @@ function ZoneWarningsList(props: { levels: readonly string[] }): ReactNode {
           <ZoneHistory zoneId={selected.zoneId} />
         </section>
       ) : null}
-    </div>
+    </section>
   )
 }
 

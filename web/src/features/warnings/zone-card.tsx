@@ -87,7 +87,7 @@ export function ZoneCard(props: {
         </dl>
       )}
       {p !== null ? (
-        <div className="draft" aria-label={t('pendingDraft')}>
+        <div className="draft" role="group" aria-label={t('pendingDraft')}>
           <h4>
             {t('pendingDraft')} (v{p.version}): <LevelBadge level={p.level} />{' '}
             <small>{p.change}</small>
