@@ -19,6 +19,7 @@ import {
   launchBrowser,
   noteIfSkipped,
   openPage,
+  waitForTrue,
   screenshot,
   startDemoServer,
   type DemoServer,
@@ -221,6 +222,42 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     ).toBe('ko')
     await screenshot(page, '07-korean')
     await page.getByTestId('lang-select').selectOption('en')
+  })
+
+  it('says in the panel, not in the error banner, when a basin cannot be simulated, and tries again', async () => {
+    // A page of its own: the refused request is the point here, not a problem of the run.
+    const other = await openPage(browser, server.url)
+    try {
+      await blockExternal(other.page, server.url)
+      const refusal = 'no observed forcing of basin loing-episy from 2016-04-28T00:00:00.000Z'
+      await other.page.route('**/simulation?*', (route) =>
+        route.fulfill({
+          status: 409,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'conflict', message: refusal } }),
+        }),
+      )
+      await other.page.goto('/')
+      await waitForTrue(other.page, `document.documentElement.dataset.ready === 'true'`)
+      await other.page.getByTestId('station-item-F439000101').click()
+      const panel = other.page.getByTestId('station-panel')
+      await expect.poll(() => panel.getAttribute('data-ready'), { timeout: 20_000 }).toBe('true')
+      const note = other.page.getByTestId('simulation-error')
+      await note.waitFor()
+      expect(await note.textContent()).toContain(refusal)
+      expect(await panel.getAttribute('data-simulation')).toBe('false')
+      expect(await other.page.getByTestId('error-banner').count()).toBe(0)
+      // The server can simulate after all: "Try again" draws it.
+      await other.page.unroute('**/simulation?*')
+      await note.getByRole('button').click()
+      await expect
+        .poll(() => panel.getAttribute('data-simulation'), { timeout: 20_000 })
+        .toBe('true')
+      expect(await other.page.getByTestId('simulation-error').count()).toBe(0)
+    } finally {
+      other.problems.stop()
+      await other.page.context().close()
+    }
   })
 
   it('produced no console error and reached nothing but the server', () => {

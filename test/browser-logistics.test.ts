@@ -393,6 +393,30 @@ describe.skipIf(!browserAvailable())('the logistics officer acts from the dashbo
     expect(await page.getByTestId('dispatch-plan').count()).toBe(0)
   })
 
+  it('says a list could not be read rather than showing it empty', async () => {
+    const broken = await openPage(browser, server.url)
+    try {
+      await blockExternal(broken.page, server.url)
+      await broken.page.route('**/api/v1/logistics/shelters', (route) =>
+        route.fulfill({
+          status: 500,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'internal', message: 'database unreachable' } }),
+        }),
+      )
+      await broken.page.goto('/#logistics')
+      await signInWithPassword(broken.page, 'demo.observer', password)
+      const section = broken.page.locator('section[aria-labelledby="shelters-h"]')
+      await expect
+        .poll(() => section.getByRole('status').textContent())
+        .toBe('Could not be read: database unreachable (HTTP 500)')
+      expect(await broken.page.getByTestId('shelter-table').count()).toBe(0)
+    } finally {
+      broken.problems.stop()
+      await broken.page.context().close()
+    }
+  })
+
   it('produced no console error and reached nothing but the server', () => {
     for (const p of [officer, reader]) {
       p.problems.stop()

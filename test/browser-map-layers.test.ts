@@ -218,6 +218,32 @@ describe.skipIf(!browserAvailable())('command posts and shelters on the map', ()
     await shelterPanel.getByRole('button').click()
   })
 
+  it('lists the posts, depots and shelters for the keyboard, each opening its panel', async () => {
+    for (const [kind, count] of [
+      ['post', demo.posts.length],
+      ['shelter', demo.shelters.length],
+    ] as const) {
+      const list = page.getByTestId(`place-list-${kind}`)
+      await list.locator('summary').focus()
+      await page.keyboard.press('Enter')
+      expect(await list.getByRole('button').count()).toBe(count)
+    }
+    const sens = demo.posts.find((p) => p.id === 'fr.yonne.sens')!
+    const item = page.getByTestId('place-item-post-fr.yonne.sens')
+    await item.focus()
+    await page.keyboard.press('Enter')
+    const postPanel = page.getByTestId('post-panel')
+    await postPanel.waitFor()
+    expect(await postPanel.locator('h2').textContent()).toBe(sens.name)
+    expect(await item.getAttribute('aria-pressed')).toBe('true')
+    await postPanel.getByRole('button').click()
+    const nemours = page.getByTestId('place-item-shelter-shelter-nemours')
+    await nemours.focus()
+    await page.keyboard.press('Enter')
+    await page.getByTestId('shelter-panel').waitFor()
+    await page.getByTestId('shelter-panel').getByRole('button').click()
+  })
+
   it('shows a county duty officer only the posts of their chain', async () => {
     await signInWithToken(page, COUNTY.token, COUNTY.user)
     await showRegion(page)

@@ -18,6 +18,12 @@ export interface UseApiOptions {
   readonly live?: readonly string[]
   /** A 404 (or 405) means "not offered by this server": no banner, `data` stays undefined. */
   readonly optional?: boolean
+  /**
+   * Statuses the component shows itself, next to where the data would be (from `error`), and
+   * that are not errors of the page: no banner for them (e.g. 409, a simulation the data do
+   * not allow).
+   */
+  readonly quiet?: readonly number[]
   /** How the request is named in the error banner. */
   readonly what: string
   /** `text` for a document that is not JSON (a CAP message). */
@@ -34,6 +40,7 @@ export function useApi<T>(path: string | null, options: UseApiOptions): ApiState
   const tick = useLiveTick(options.live ?? ['-'])
   const [manual, setManual] = useState(0)
   const { what, optional, as } = options
+  const quietKey = (options.quiet ?? []).join(',')
   /** The data a component shows belongs to a path and token; a load is one request of them. */
   const dataKey = `${path ?? ''}|${token ?? ''}`
   const loadKey = `${dataKey}|${tick}|${manual}`
@@ -56,14 +63,16 @@ export function useApi<T>(path: string | null, options: UseApiOptions): ApiState
         if (!current) return
         const err =
           e instanceof ApiRequestError ? e : new ApiRequestError(0, 'network', String(e), path)
-        const quiet = optional === true && (err.status === 404 || err.status === 405)
+        const quiet =
+          (optional === true && (err.status === 404 || err.status === 405)) ||
+          quietKey.split(',').includes(String(err.status))
         if (!quiet) report(what, err)
         setState((s) => ({ ...s, error: err, loadKey }))
       })
     return () => {
       current = false
     }
-  }, [path, token, dataKey, loadKey, what, optional, as, report])
+  }, [path, token, dataKey, loadKey, what, optional, quietKey, as, report])
   const reload = useCallback(() => setManual((n) => n + 1), [])
   return {
     data: path !== null && state.dataKey === dataKey ? state.data : undefined,

@@ -5,6 +5,7 @@
  */
 import { useId, type ReactNode } from 'react'
 import { useI18n } from '../i18n/i18n.tsx'
+import { messageOf } from './errors.tsx'
 import { ScrollBox } from './scroll-box.tsx'
 
 /** One column: its header and how a row fills its cell. */
@@ -20,8 +21,9 @@ export interface Column<R> {
 }
 
 /**
- * A table of `rows` in `columns`, scrolling sideways when too wide. With no row, the line
- * `empty` (or "Loading…" while `loading`) stands in its place.
+ * A table of `rows` in `columns`, scrolling sideways when too wide. With no row, one line stands
+ * in its place: "Loading…" while `loading`, the reason when the rows could not be read
+ * (`failed`: the load's error), else `empty`.
  * @param props.caption names the table for every reader; `captionHidden` keeps it for screen
  *   readers only (when a visible heading already says the same)
  * @param props.rowKey a key unique among the rows
@@ -34,11 +36,22 @@ export function DataTable<R>(props: {
   rowKey: (row: R) => string
   empty: ReactNode
   loading?: boolean
+  /** Why the rows could not be read (the load's error), if they could not. */
+  failed?: unknown
   testId?: string
 }): ReactNode {
   const { t } = useI18n()
   const captionId = useId()
-  if (props.rows.length === 0) return <p>{props.loading === true ? t('loading') : props.empty}</p>
+  if (props.rows.length === 0)
+    return props.loading === true ? (
+      <p>{t('loading')}</p>
+    ) : props.failed !== undefined && props.failed !== null ? (
+      <p className="failure" role="status">
+        {t('notRead', { message: messageOf(props.failed, t) })}
+      </p>
+    ) : (
+      <p>{props.empty}</p>
+    )
   return (
     <ScrollBox labelledBy={captionId}>
       <table {...(props.testId !== undefined ? { 'data-testid': props.testId } : {})}>

@@ -117,6 +117,7 @@ function Incidents(): ReactNode {
         rowKey={(i) => i.id}
         empty={t('noIncidents')}
         loading={incidents.loading}
+        failed={incidents.error}
         columns={[
           {
             key: 'level',

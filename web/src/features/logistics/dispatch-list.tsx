@@ -2,7 +2,8 @@
  * The open dispatch orders with their state and, for a user who may change them, the next steps
  * of each as buttons (`POST /api/v1/logistics/dispatches/{dispatchId}/events`): loaded, departed
  * (in transit), delivered (the load handed over in full, which issues it from the depot's stock)
- * and received (the receiver's count, taken as what was delivered), and cancelling with a reason
+ * and received (the receiver's count, taken as what was delivered; the receiving area's step
+ * alone), and cancelling with a reason
  * until the load has left. Each step is sent with the
  * version of the order the page shows; a refusal is shown on the row and the list read again.
  */
@@ -80,6 +81,7 @@ export function DispatchList(props: { depotAreas: ReadonlyMap<string, string> })
         rowKey={(d) => d.id}
         empty={t('noDispatches')}
         loading={dispatches.loading}
+        failed={dispatches.error}
         testId="dispatch-table"
         columns={[
           { key: 'id', header: t('dispatch'), rowHeader: true, cell: (d) => d.id },
@@ -104,7 +106,13 @@ export function DispatchList(props: { depotAreas: ReadonlyMap<string, string> })
             key: 'actions',
             header: t('actions'),
             cell: (d) =>
-              mayStep(d) ? <DispatchSteps dispatch={d} onChanged={dispatches.reload} /> : null,
+              mayStep(d) ? (
+                <DispatchSteps
+                  dispatch={d}
+                  mayReceive={mayChangeAny(me, [d.toAreaId])}
+                  onChanged={dispatches.reload}
+                />
+              ) : null,
           },
         ]}
       />
@@ -112,15 +120,23 @@ export function DispatchList(props: { depotAreas: ReadonlyMap<string, string> })
   )
 }
 
-/** The buttons of one order's next steps, and the outcome of the last. */
-function DispatchSteps(props: { dispatch: Dispatch; onChanged: () => void }): ReactNode {
+/**
+ * The buttons of one order's next steps, and the outcome of the last. Receipt is the receiving
+ * area's to record (`mayReceive`), as the server has it; the depot's side sees it awaited.
+ */
+function DispatchSteps(props: {
+  dispatch: Dispatch
+  mayReceive: boolean
+  onChanged: () => void
+}): ReactNode {
   const { dispatch: d } = props
   const { t } = useI18n()
   const { token } = useSession()
   const { busy, outcome, run } = useSubmit()
   const [cancelling, setCancelling] = useState(false)
   const [reason, setReason] = useState('')
-  const next = nextStep(d.state)
+  const step = nextStep(d.state)
+  const next = step === 'acknowledged' && !props.mayReceive ? null : step
   const send = async (step: Step): Promise<void> => {
     await run(t('dispatchStepOf', { id: d.id }), async () => {
       try {
@@ -142,6 +158,9 @@ function DispatchSteps(props: { dispatch: Dispatch; onChanged: () => void }): Re
   return (
     <div className="dispatch-steps">
       <div className="button-row">
+        {step === 'acknowledged' && next === null ? (
+          <span className="note">{t('receiptAwaited')}</span>
+        ) : null}
         {next !== null ? (
           // One button whatever the step, so that focus stays on it from one step to the next.
           <button
@@ -165,6 +184,8 @@ function DispatchSteps(props: { dispatch: Dispatch; onChanged: () => void }): Re
           <label htmlFor={reasonId}>{t('cancelReason')}</label>
           <input
             id={reasonId}
+            // Opened by the "Cancel…" button, which goes: the reason is where the user is.
+            autoFocus
             value={reason}
             onChange={(e) => setReason(e.target.value)}
             data-testid={`dispatch-cancel-reason-${d.id}`}

@@ -39,9 +39,16 @@ export function useLatestPlan(): AllocationPlan | null {
     { what: t('latestPlan') },
   )
   const { reload } = plan
+  const shown = planId === null ? (newest.data?.plans[0] ?? null) : (plan.data ?? null)
+  // The plan shown until the announced one has arrived (no blank between the two).
+  const [previous, setPrevious] = useState<AllocationPlan | null>(null)
   const seen = (id: string): void => {
-    if (id === planId) reload()
-    else setPlanId(id)
+    if (id === planId) {
+      reload()
+      return
+    }
+    setPrevious(shown)
+    setPlanId(id)
   }
   useLiveEvent(['logistics'], (e) => {
     if (e.data['what'] === 'plan' && typeof e.data['id'] === 'string') seen(e.data['id'])
@@ -52,5 +59,5 @@ export function useLatestPlan(): AllocationPlan | null {
     return () => announced.removeEventListener('plan', onPlan)
   })
   if (token === null) return null
-  return planId === null ? (newest.data?.plans[0] ?? null) : (plan.data ?? null)
+  return shown ?? previous
 }

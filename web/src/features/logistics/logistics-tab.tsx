@@ -45,7 +45,12 @@ function SignedIn(props: { plan: AllocationPlan | null }): ReactNode {
   const depotAreas = new Map(list.map((d) => [d.id, d.areaId]))
   return (
     <div className="logistics">
-      <Depots depots={list} loading={depots.loading} onChanged={depots.reload} />
+      <Depots
+        depots={list}
+        loading={depots.loading}
+        failed={depots.error}
+        onChanged={depots.reload}
+      />
       <Shortfalls />
       <PlanSection plan={props.plan} depotAreas={depotAreas} />
       <DispatchList depotAreas={depotAreas} />
@@ -57,6 +62,8 @@ function SignedIn(props: { plan: AllocationPlan | null }): ReactNode {
 function Depots(props: {
   depots: readonly Depot[]
   loading: boolean
+  /** Why the depots could not be read, if they could not. */
+  failed: unknown
   onChanged: () => void
 }): ReactNode {
   const { t, number } = useI18n()
@@ -81,6 +88,7 @@ function Depots(props: {
         rowKey={(d) => d.id}
         empty="—"
         loading={props.loading}
+        failed={props.failed}
         testId="depot-table"
         columns={[
           { key: 'depot', header: t('depot'), rowHeader: true, cell: (d) => d.name },
@@ -145,6 +153,7 @@ function Shortfalls(): ReactNode {
         rowKey={(s) => `${s.areaId}-${s.itemId}`}
         empty={t('noShortfall')}
         loading={shortfalls.loading}
+        failed={shortfalls.error}
         columns={[
           { key: 'area', header: t('area'), cell: (s) => s.areaId },
           { key: 'item', header: t('item'), cell: (s) => s.itemId },

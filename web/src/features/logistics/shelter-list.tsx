@@ -35,6 +35,7 @@ export function ShelterList(): ReactNode {
         rowKey={(s) => s.id}
         empty="—"
         loading={shelters.loading}
+        failed={shelters.error}
         testId="shelter-table"
         columns={[
           { key: 'name', header: t('shelter'), rowHeader: true, cell: (s) => s.name },

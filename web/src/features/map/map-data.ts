@@ -134,7 +134,8 @@ export function placeFeatures(kind: 'depot' | 'shelter', places: readonly MapPla
 
 /**
  * Points of command posts, each with the image of its level (a square, larger for a higher
- * level: map-icons.ts) and a sort key that draws higher levels on top, at their positions
+ * level: map-icons.ts) and a sort key that draws higher levels first, under the smaller
+ * squares of the posts below them (so a county next to its province stays in sight), at their positions
  * (WGS84 degrees). Posts without a position are left out.
  */
 export function postFeatures(posts: readonly MapPost[]): Collection {
@@ -152,7 +153,7 @@ export function postFeatures(posts: readonly MapPost[]): Collection {
             name: p.name,
             level: p.level,
             icon: postIcon(p.level),
-            sort: POST_LEVELS.length - (rank < 0 ? POST_LEVELS.length - 1 : rank),
+            sort: rank < 0 ? POST_LEVELS.length - 1 : rank,
           },
         },
       ]

@@ -142,7 +142,7 @@ export function mapStyle(): StyleSpecification {
           'icon-image': ['get', 'icon'],
           'icon-allow-overlap': true,
           'icon-ignore-placement': true,
-          // Higher levels drawn last, on top.
+          // Higher levels (larger squares) drawn first, under the smaller ones.
           'symbol-sort-key': ['get', 'sort'],
         },
       },

@@ -21,6 +21,7 @@ import {
 import { POST_LEVELS, type PostLevel } from './map-icons.ts'
 import { LAYER_GROUPS, type LayerGroup } from './map-style.ts'
 import { MapView, type MapSelection } from './map-view.tsx'
+import { PlaceList } from './place-list.tsx'
 import { StationList } from './station-list.tsx'
 
 const ALL_ON = Object.fromEntries(Object.keys(LAYER_GROUPS).map((g) => [g, true])) as Record<
@@ -134,6 +135,7 @@ export function MapTab(props: {
           selected={station?.id ?? null}
           onSelect={(id) => props.onSelect({ kind: 'station', id })}
         />
+        <PlaceList data={mapData.data} selected={sel} onSelect={select} />
       </aside>
       <div className="map-main">
         <MapView data={layers} visible={visible} onSelect={select} />

@@ -58,12 +58,14 @@ export function StationPanel(props: {
       : `/api/v1/series/${encodeURIComponent(s.seriesId)}/observations?from=${encodeURIComponent(win.from)}&to=${encodeURIComponent(win.to)}`,
     { what: t('obsSeries'), live },
   )
-  // The basin's model on the observed forcing over the same window, when it has a model.
+  // The basin's model on the observed forcing over the same window, when it has a model: read
+  // again when the window moves (a new forecast). A simulation the data do not allow (409) or a
+  // busy server (503) is said in the panel, not in the page's error banner.
   const simulation = useApi<BasinSimulation>(
     s.basinId === null || s.model === null
       ? null
       : `/api/v1/basins/${encodeURIComponent(s.basinId)}/simulation?from=${encodeURIComponent(win.from)}&to=${encodeURIComponent(win.to)}`,
-    { what: t('simSeries'), live },
+    { what: t('simSeries'), quiet: [409, 503] },
   )
   const [drawn, setDrawn] = useState<HydrographDrawn | null>(null)
   const onDrawn = useCallback((d: HydrographDrawn) => setDrawn(d), [])
@@ -141,7 +143,10 @@ export function StationPanel(props: {
       {s.model === null ? <p className="note">{t('noSimulation')}</p> : null}
       {simulation.error !== null ? (
         <p className="note" role="status" data-testid="simulation-error">
-          {t('requestFailed', { what: t('simSeries'), message: messageOf(simulation.error, t) })}
+          {t('requestFailed', { what: t('simSeries'), message: messageOf(simulation.error, t) })}{' '}
+          <button type="button" className="link" onClick={simulation.reload}>
+            {t('tryAgain')}
+          </button>
         </p>
       ) : null}
       {simulation.data !== undefined ? (

@@ -23,6 +23,7 @@ export function Deliveries(props: { warningId: string; version: number }): React
         rowKey={(m) => m.id}
         empty={t('noDeliveries')}
         loading={messages.loading && messages.data === undefined}
+        failed={messages.error}
         columns={[
           { key: 'recipient', header: t('recipient'), cell: (m) => m.recipient },
           {
