@@ -28,8 +28,22 @@ export function freshet(
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
-/** A fresh temporary folder. */
-export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'freshet-test-'))
+/**
+ * Folders made by {@link tempDir} in this test file, removed after it (test/support/cleanup.ts,
+ * a setup file of every test file). Kept on `globalThis` so the setup file and the test file
+ * see the same list whichever copy of this module they load.
+ */
+export function madeTempDirs(): string[] {
+  const g = globalThis as { freshetTempDirs?: string[] }
+  return (g.freshetTempDirs ??= [])
+}
+
+/** A fresh temporary folder, removed once the test file has run. */
+export const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'freshet-test-'))
+  madeTempDirs().push(dir)
+  return dir
+}
 
 /** Writes `files` (name → content; objects become JSON) into a fresh folder and returns it. */
 export function tempFiles(files: Record<string, string | object>): string {
