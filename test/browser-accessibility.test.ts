@@ -16,20 +16,19 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bearer,
-  blockExternal,
   browserAvailable,
   demoPassword,
   DEMO_TOKENS,
   DEMO_USERS,
   launchBrowser,
   noteIfSkipped,
-  openPage,
   signInWithPassword,
   signInWithToken,
   startDemoServer,
   waitForTrue,
   type DemoServer,
   type OpenedPage,
+  openOfflinePage,
 } from './support/browser.ts'
 
 noteIfSkipped('browser-accessibility')
@@ -125,9 +124,8 @@ describe.skipIf(!browserAvailable())('the dashboard’s accessibility', () => {
 
   /** A page of a fresh context in `locale`, offline but for the server. */
   const open = async (locale: string): Promise<Page> => {
-    const p = await openPage(browser, server.url, { locale })
+    const p = await openOfflinePage(browser, server.url, { locale })
     opened.push(p)
-    await blockExternal(p.page, server.url)
     return p.page
   }
 

@@ -13,18 +13,17 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bearer,
-  blockExternal,
   browserAvailable,
   DEMO_TOKENS,
   launchBrowser,
   noteIfSkipped,
-  openPage,
   waitForTrue,
   screenshot,
   startDemoServer,
   type DemoServer,
   type ProblemCollector,
   signInWithToken,
+  openOfflinePage,
 } from './support/browser.ts'
 import { ROOT } from './support/cli.ts'
 
@@ -88,8 +87,7 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
       throw new Error('web/dist is not built: run `npm run build:web` first')
     server = await startDemoServer({ paused: true })
     browser = await launchBrowser()
-    ;({ page, problems } = await openPage(browser, server.url))
-    await blockExternal(page, server.url)
+    ;({ page, problems } = await openOfflinePage(browser, server.url))
   }, 180_000)
 
   afterAll(async () => {
@@ -226,9 +224,8 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
 
   it('says in the panel, not in the error banner, when a basin cannot be simulated, and tries again', async () => {
     // A page of its own: the refused request is the point here, not a problem of the run.
-    const other = await openPage(browser, server.url)
+    const other = await openOfflinePage(browser, server.url)
     try {
-      await blockExternal(other.page, server.url)
       const refusal = 'no observed forcing of basin loing-episy from 2016-04-28T00:00:00.000Z'
       await other.page.route('**/simulation?*', (route) =>
         route.fulfill({

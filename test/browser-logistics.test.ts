@@ -15,18 +15,17 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bearer,
-  blockExternal,
   browserAvailable,
   DEMO_TOKENS,
   launchBrowser,
   noteIfSkipped,
-  openPage,
   screenshot,
   startDemoServer,
   type DemoServer,
   type OpenedPage,
   signInWithPassword,
   demoPassword,
+  openOfflinePage,
 } from './support/browser.ts'
 
 noteIfSkipped('browser-logistics')
@@ -80,9 +79,8 @@ describe.skipIf(!browserAvailable())('the logistics officer acts from the dashbo
 
   /** A page of a fresh context, offline but for the server. */
   const open = async (): Promise<OpenedPage> => {
-    const p = await openPage(browser, server.url)
+    const p = await openOfflinePage(browser, server.url)
     opened.push(p)
-    await blockExternal(p.page, server.url)
     return p
   }
 
@@ -394,9 +392,8 @@ describe.skipIf(!browserAvailable())('the logistics officer acts from the dashbo
   })
 
   it('says a list could not be read rather than showing it empty', async () => {
-    const broken = await openPage(browser, server.url)
+    const broken = await openOfflinePage(browser, server.url)
     try {
-      await blockExternal(broken.page, server.url)
       await broken.page.route('**/api/v1/logistics/shelters', (route) =>
         route.fulfill({
           status: 500,

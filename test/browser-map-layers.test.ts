@@ -14,19 +14,18 @@ import { tokenDigest } from '../src/server/auth.ts'
 import { readDemoCommand } from '../src/server/demo-command.ts'
 import {
   bearer,
-  blockExternal,
   browserAvailable,
   DEMO_TOKENS,
   DEMO_USERS,
   launchBrowser,
   noteIfSkipped,
-  openPage,
   screenshot,
   startDemoServer,
   waitForTrue,
   type DemoServer,
   type ProblemCollector,
   signInWithToken,
+  openOfflinePage,
 } from './support/browser.ts'
 import { ROOT } from './support/cli.ts'
 
@@ -127,8 +126,7 @@ describe.skipIf(!browserAvailable())('command posts and shelters on the map', ()
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
     browser = await launchBrowser()
-    ;({ page, problems } = await openPage(browser, server.url))
-    await blockExternal(page, server.url)
+    ;({ page, problems } = await openOfflinePage(browser, server.url))
   }, 180_000)
 
   afterAll(async () => {

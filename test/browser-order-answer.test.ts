@@ -14,12 +14,10 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bearer,
-  blockExternal,
   browserAvailable,
   DEMO_TOKENS,
   launchBrowser,
   noteIfSkipped,
-  openPage,
   screenshot,
   startDemoServer,
   type DemoServer,
@@ -27,6 +25,7 @@ import {
   signInWithToken,
   signInWithPassword,
   demoPassword,
+  openOfflinePage,
 } from './support/browser.ts'
 
 noteIfSkipped('browser-order-answer')
@@ -61,9 +60,8 @@ describe.skipIf(!browserAvailable())('answering an order from the dashboard', ()
 
   /** A page of a fresh context, offline but for the server, on the dashboard. */
   const open = async (): Promise<OpenedPage> => {
-    const p = await openPage(browser, server.url)
+    const p = await openOfflinePage(browser, server.url)
     opened.push(p)
-    await blockExternal(p.page, server.url)
     return p
   }
 

@@ -4,8 +4,6 @@
  * parameters, observed forcing of 2015–2016), the Aube made to drain into the Loing to check
  * that upstream flow is routed in, and every refusal.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EpochMs } from '../src/core/brand.ts'
 import type { BasinId, SeriesId } from '../src/core/ids.ts'
@@ -14,7 +12,7 @@ import { runModel } from '../src/hydro/models/run-model.ts'
 import { mmPerStepToM3sSeries, SECONDS_PER_DAY } from '../src/hydro/routing/units.ts'
 import type { Observation } from '../src/observe/types.ts'
 import type { Store } from '../src/store/index.ts'
-import { DATA_DIR, readTable } from './support/airgr-reference.ts'
+import { type DemoBasin, readDemoBasin } from './support/airgr-reference.ts'
 import { SERVER_TARGETS, testServer, type TestServer } from './support/server.ts'
 import { MAX_CONCURRENT_SIMULATIONS } from '../src/server/routes/simulation.ts'
 
@@ -28,23 +26,11 @@ const BASINS = {
 type Name = keyof typeof BASINS
 
 const data = Object.fromEntries(
-  (Object.keys(BASINS) as Name[]).map((name) => {
-    const { code, file } = BASINS[name]
-    const run = JSON.parse(readFileSync(join(DATA_DIR, '..', 'demo', file), 'utf8')) as {
-      params: Record<string, number>
-    }
-    const info = JSON.parse(
-      readFileSync(join(DATA_DIR, 'inputs', `${code}_basin.json`), 'utf8'),
-    ) as { area_km2: number }
-    return [
-      name,
-      { params: run.params, areaKm2: info.area_km2, table: readTable(`inputs/${code}.csv`) },
-    ]
-  }),
-) as Record<
-  Name,
-  { params: Record<string, number>; areaKm2: number; table: ReturnType<typeof readTable> }
->
+  (Object.keys(BASINS) as Name[]).map((name) => [
+    name,
+    readDemoBasin(BASINS[name].code, BASINS[name].file),
+  ]),
+) as Record<Name, DemoBasin>
 
 /** Stored forcing runs from here to the end of 2016. */
 const FIRST = '2015-01-01'

@@ -133,6 +133,8 @@ export interface IncidentRepository {
   byWarning(warningId: string): Promise<readonly Incident[]>
   /** Incidents not closed at the given posts (all posts when omitted), newest first. */
   open(posts?: readonly PostId[]): Promise<readonly Incident[]>
+  /** Closed incidents at the given posts (all posts when omitted), newest first. */
+  closed(posts?: readonly PostId[]): Promise<readonly Incident[]>
 }
 
 /** Situation reports, never edited: a newer report replaces an older one in the roll-up. */

@@ -93,6 +93,8 @@ export interface DispatchRepository {
   events(id: DispatchId): Promise<DispatchEvent[]>
   /** Orders not yet acknowledged nor cancelled, replayed. */
   open(): Promise<DispatchOrder[]>
+  /** Every order, whatever its state, replayed. */
+  all(): Promise<DispatchOrder[]>
 }
 
 /** Shelters and the evacuation of each area. */

@@ -69,11 +69,8 @@ export interface AppDeps {
   readonly sessions?: SessionService
   /** Runs a forecast cycle when new weather forecasts arrive; none in a read-only setup. */
   readonly forecastTrigger?: ForecastTrigger
-  /**
-   * Runs the models of a basin's simulation (the forecast cycle's runner: worker threads when
-   * configured); the simulation runs them on the request's thread when absent.
-   */
-  readonly modelRunner?: ModelRunner
+  /** Runs the models of a basin's simulation (the forecast cycle's runner: worker threads when configured). */
+  readonly modelRunner: ModelRunner
   /** Answers the health check's database probe. */
   readonly ping: () => Promise<void>
   /**

@@ -320,7 +320,8 @@ export interface LogisticsService {
    */
   plans(limit: number): Promise<StoredPlan[]>
   dispatchPlan(actor: Actor, planId: string): Promise<DispatchOrder[]>
-  dispatches(): Promise<DispatchOrder[]>
+  /** The dispatch orders under way (`all`: every one, whatever its state), by id. */
+  dispatches(all?: boolean): Promise<DispatchOrder[]>
   /** @throws ApiError 404 */
   dispatch(id: DispatchId): Promise<DispatchOrder>
   dispatchStep(
@@ -1081,7 +1082,7 @@ export function createLogisticsService(deps: LogisticsServiceDeps): LogisticsSer
       )
     },
 
-    dispatches: () => store.dispatches.open(),
+    dispatches: (all = false) => (all ? store.dispatches.all() : store.dispatches.open()),
 
     async dispatch(id) {
       const events = await store.dispatches.events(id)

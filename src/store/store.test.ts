@@ -184,6 +184,20 @@ describeStores('Store', (store) => {
   })
 })
 
+type SqliteDb = ReturnType<typeof openSqlite>['db']
+
+/** The tables of a SQLite database. */
+const tableNames = async (db: SqliteDb): Promise<string[]> =>
+  (
+    await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)
+  ).rows.map((r) => r.name)
+
+/** The columns of a table of a SQLite database. */
+const columnNames = async (db: SqliteDb, table: string): Promise<string[]> =>
+  (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)).rows.map(
+    (r) => r.name,
+  )
+
 describe('openStore on SQLite', () => {
   const dirs: string[] = []
   const tempDir = (): string => {
@@ -223,12 +237,6 @@ describe('openStore on SQLite', () => {
     const { db } = openSqlite(join(tempDir(), 'f.db'))
     try {
       await migrateToLatest(db, SQLITE)
-      const tables = async () =>
-        (
-          await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
-            db,
-          )
-        ).rows.map((r) => r.name)
       const added = [
         'posts',
         'orders',
@@ -237,14 +245,14 @@ describe('openStore on SQLite', () => {
         'stock_lines',
         'requests',
       ]
-      expect(await tables()).toEqual(expect.arrayContaining(added))
+      expect(await tableNames(db)).toEqual(expect.arrayContaining(added))
       const m = migrations(SQLITE)['0004_command_and_logistics']!
       await m.down!(db as never)
-      const left = await tables()
+      const left = await tableNames(db)
       for (const t of added) expect(left).not.toContain(t)
       expect(left).toContain('settings')
       await m.up(db as never)
-      expect(await tables()).toEqual(expect.arrayContaining(added))
+      expect(await tableNames(db)).toEqual(expect.arrayContaining(added))
     } finally {
       await db.destroy()
     }
@@ -265,14 +273,10 @@ describe('openStore on SQLite', () => {
     const { db } = openSqlite(path)
     try {
       const m = migrations(SQLITE)['0005_outbox_orders']!
-      const columns = async () =>
-        (
-          await sql<{ name: string }>`select name from pragma_table_info('outbox')`.execute(db)
-        ).rows.map((r) => r.name)
       await m.down!(db as never)
-      expect(await columns()).not.toContain('subject')
+      expect(await columnNames(db, 'outbox')).not.toContain('subject')
       await m.up(db as never)
-      expect(await columns()).toEqual(
+      expect(await columnNames(db, 'outbox')).toEqual(
         expect.arrayContaining(['subject', 'notice_kind', 'notice_post', 'notice_deadline']),
       )
       const rows = await sql<{
@@ -293,19 +297,13 @@ describe('openStore on SQLite', () => {
     const { db } = openSqlite(join(tempDir(), 'f.db'))
     try {
       await migrateToLatest(db, SQLITE)
-      const tables = async () =>
-        (
-          await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
-            db,
-          )
-        ).rows.map((r) => r.name)
-      expect(await tables()).toContain('hindcast_skill')
+      expect(await tableNames(db)).toContain('hindcast_skill')
       const m = migrations(SQLITE)['0006_hindcast_skill']!
       await m.down!(db as never)
-      expect(await tables()).not.toContain('hindcast_skill')
-      expect(await tables()).toContain('basins')
+      expect(await tableNames(db)).not.toContain('hindcast_skill')
+      expect(await tableNames(db)).toContain('basins')
       await m.up(db as never)
-      expect(await tables()).toContain('hindcast_skill')
+      expect(await tableNames(db)).toContain('hindcast_skill')
     } finally {
       await db.destroy()
     }
@@ -321,15 +319,11 @@ describe('openStore on SQLite', () => {
     const { db } = openSqlite(path)
     try {
       const m = migrations(SQLITE)['0007_post_and_shelter_locations']!
-      const columns = async (table: string) =>
-        (
-          await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)
-        ).rows.map((r) => r.name)
       await m.down!(db as never)
-      for (const t of ['posts', 'shelters']) expect(await columns(t)).not.toContain('lat')
+      for (const t of ['posts', 'shelters']) expect(await columnNames(db, t)).not.toContain('lat')
       await m.up(db as never)
       for (const t of ['posts', 'shelters'])
-        expect(await columns(t)).toEqual(expect.arrayContaining(['lat', 'lon']))
+        expect(await columnNames(db, t)).toEqual(expect.arrayContaining(['lat', 'lon']))
       const rows = await sql<{ id: string; lat: number | null; lon: number | null }>`
         select id, lat, lon from posts`.execute(db)
       expect(rows.rows).toEqual([{ id: 'hq', lat: null, lon: null }])
@@ -391,13 +385,7 @@ describe('openStore on SQLite', () => {
     try {
       const m = migrations(SQLITE)['0008_movement_depots']!
       await m.down!(db as never)
-      const tables = async () =>
-        (
-          await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
-            db,
-          )
-        ).rows.map((r) => r.name)
-      expect(await tables()).not.toContain('movement_depots')
+      expect(await tableNames(db)).not.toContain('movement_depots')
       await m.up(db as never)
       const rows = await sql<{ depot_id: string; n: number }>`
         select depot_id, count(*) as n from movement_depots group by depot_id order by depot_id`.execute(

@@ -89,3 +89,27 @@ export function worstMismatch(
   }
   return { ratio: worst, at }
 }
+
+/** A demo basin as the simulation tests use it: its demo model's parameters and its data. */
+export interface DemoBasin {
+  /** X1–X4 … as in the demo's model-run file. */
+  readonly params: Record<string, number>
+  /** Catchment area (km²) from the CAMELS-FR basin file. */
+  readonly areaKm2: number
+  /** The daily forcing and discharge of the CAMELS-FR series. */
+  readonly table: SeriesTable
+}
+
+/**
+ * Reads a demo basin: the parameters of `runFile` (data/demo), the area of `<code>_basin.json`
+ * and the series of `inputs/<code>.csv` (data/catchments).
+ */
+export function readDemoBasin(code: string, runFile: string): DemoBasin {
+  const run = JSON.parse(readFileSync(join(DATA_DIR, '..', 'demo', runFile), 'utf8')) as {
+    params: Record<string, number>
+  }
+  const info = JSON.parse(readFileSync(join(DATA_DIR, 'inputs', `${code}_basin.json`), 'utf8')) as {
+    area_km2: number
+  }
+  return { params: run.params, areaKm2: info.area_km2, table: readTable(`inputs/${code}.csv`) }
+}

@@ -191,6 +191,20 @@ export async function blockExternal(page: Page, allowedOrigin: string): Promise<
 }
 
 /**
+ * {@link openPage} with the network cut off but for `baseUrl`'s origin ({@link blockExternal}):
+ * the page every dashboard test works in.
+ */
+export async function openOfflinePage(
+  browser: Browser,
+  baseUrl: string,
+  options: Parameters<typeof openPage>[2] = {},
+): Promise<OpenedPage> {
+  const opened = await openPage(browser, baseUrl, options)
+  await blockExternal(opened.page, baseUrl)
+  return opened
+}
+
+/**
  * Signs in through the header's form with an access token (switching the form from user name
  * and password to token), signing out first whoever is signed in; resolves once the header
  * names the user (`user`, when given).

@@ -131,8 +131,9 @@ export async function testServer(
       stepMs: 3_600_000,
     })),
   )
+  const runner = createInProcessRunner()
   const forecastTrigger = createForecastTrigger(
-    cycleDeps(store, createInProcessRunner(), { now: () => clock.t as EpochMs }),
+    cycleDeps(store, runner, { now: () => clock.t as EpochMs }),
     events,
     () => {},
   )
@@ -174,6 +175,7 @@ export async function testServer(
       events,
       grants,
       forecastTrigger,
+      modelRunner: runner,
       warnings,
       delivery,
       command,

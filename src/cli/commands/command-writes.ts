@@ -26,7 +26,7 @@ import type { OrderInput } from '../../server/command-service.ts'
 import { ApiError } from '../../server/errors.ts'
 import { incidentView, orderBody, orderView, recipientView } from '../../server/routes/command.ts'
 import { guard } from '../errors.ts'
-import { readJsonFile, withServices, type Services, type StoreOptions } from '../services.ts'
+import { readJsonFile, withServices, type StoreOptions } from '../services.ts'
 import { table } from '../table.ts'
 
 const HOUR_MS = 3_600_000
@@ -241,21 +241,6 @@ function responseFromOptions(opts: AnswerOptions): Response {
   }
 }
 
-/** Every incident with a `closed` entry in the audit chain (the store lists only open ones). */
-async function closedIncidents(s: Services): Promise<Incident[]> {
-  const ids = new Set<string>()
-  for (let after = 0; ;) {
-    const page = await s.store.commandAudit.page(after, 1000)
-    if (page.length === 0) break
-    for (const e of page) if (e.kind === 'incident.closed') ids.add(e.subject)
-    after = page.at(-1)!.seq
-  }
-  const found = await Promise.all([...ids].map((id) => s.store.incidents.find(id as IncidentId)))
-  return found
-    .filter((i): i is Incident => i !== undefined && i.status === 'closed')
-    .sort((a, b) => b.openedAt - a.openedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-}
-
 /** `id, post, level, status, opened, closed, source, title` of each incident. */
 const incidentTable = (incidents: readonly Incident[]): string =>
   table(
@@ -424,10 +409,11 @@ export function registerIncidents(command: Command, withStore: (c: Command) => C
         const h = await s.command.hierarchy()
         const post = opts.post as PostId | undefined
         if (post !== undefined && !h.posts.has(post)) throw new InputError(`no post ${post}`)
+        const at = post === undefined ? undefined : [post]
         const found =
           status === 'closed'
-            ? (await closedIncidents(s)).filter((i) => post === undefined || i.post === post)
-            : (await s.store.incidents.open(post === undefined ? undefined : [post])).filter(
+            ? await s.store.incidents.closed(at)
+            : (await s.store.incidents.open(at)).filter(
                 (i) => status === undefined || i.status === status,
               )
         if (opts.json === true) {

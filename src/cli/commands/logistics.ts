@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import { InputError } from '../../core/errors.ts'
 import { shortfalls } from '../../logistics/targets.ts'
 import type { DispatchOrder } from '../../logistics/dispatch.ts'
-import type { AreaId, DepotId, DispatchId, ItemId } from '../../logistics/types.ts'
+import type { AreaId, DepotId, ItemId } from '../../logistics/types.ts'
 import { dispatchView, planView } from '../../server/routes/logistics.ts'
 import { guard } from '../errors.ts'
 import { progressBar } from '../progress.ts'
@@ -275,20 +275,12 @@ export function registerLogistics(program: Command): void {
     logistics
       .command('dispatches')
       .description('dispatch orders not yet acknowledged nor cancelled, and their state')
-      .option('--all', 'every dispatch order of the stored plans, whatever its state')
+      .option('--all', 'every dispatch order, whatever its state')
       .option('--json', 'print the dispatch orders as the API serves them'),
   ).action((opts: StoreOptions & { all?: boolean; json?: boolean }) =>
     guard(() =>
       withServices(opts, false, async (s) => {
-        // Dispatch orders are made only from plans, so the plans' ids name every one.
-        const orders =
-          opts.all === true
-            ? await Promise.all(
-                (await s.logistics.plans(Number.MAX_SAFE_INTEGER))
-                  .flatMap((p) => p.dispatchIds)
-                  .map((id: DispatchId) => s.logistics.dispatch(id)),
-              )
-            : await s.logistics.dispatches()
+        const orders = await s.logistics.dispatches(opts.all === true)
         if (opts.json === true) {
           process.stdout.write(`${JSON.stringify(orders.map(dispatchView), null, 2)}\n`)
           return

@@ -4,10 +4,8 @@
  * of a made-up chain (the Aube at Bar-sur-Aube into the Seine at Plaines-Saint-Lange into the
  * Loing; the rivers do not join so) that checks the routing and the sums.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DATA_DIR, readTable } from '../../../test/support/airgr-reference.ts'
+import { type DemoBasin, readDemoBasin } from '../../../test/support/airgr-reference.ts'
 import type { EpochMs } from '../../core/brand.ts'
 import type { BasinId, SeriesId } from '../../core/ids.ts'
 import { gr4j } from '../../hydro/models/gr4j/run.ts'
@@ -37,29 +35,17 @@ const BASINS = {
 } as const
 type Name = keyof typeof BASINS
 
-interface Fixture {
+interface Fixture extends DemoBasin {
   readonly name: Name
-  readonly areaKm2: number
-  /** X1–X4 as in the demo's model-run file. */
-  readonly params: Record<string, number>
-  readonly table: ReturnType<typeof readTable>
 }
 
 const fixtures = new Map<Name, Fixture>(
   (Object.keys(BASINS) as Name[]).map((name) => {
     const { code, file } = BASINS[name]
-    const run = JSON.parse(readFileSync(join(DATA_DIR, '..', 'demo', file), 'utf8')) as {
-      params: Record<string, number>
-    }
-    const info = JSON.parse(
-      readFileSync(join(DATA_DIR, 'inputs', `${code}_basin.json`), 'utf8'),
-    ) as { area_km2: number }
-    return [
-      name,
-      { name, areaKm2: info.area_km2, params: run.params, table: readTable(`inputs/${code}.csv`) },
-    ]
+    return [name, { name, ...readDemoBasin(code, file) }]
   }),
 )
+
 const fx = (name: Name): Fixture => fixtures.get(name)!
 const paramsOf = (f: Fixture): Float64Array =>
   Float64Array.of(f.params['X1']!, f.params['X2']!, f.params['X3']!, f.params['X4']!)

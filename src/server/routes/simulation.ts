@@ -9,7 +9,6 @@ import { z } from 'zod'
 import type { EpochMs } from '../../core/brand.ts'
 import type { BasinId } from '../../core/ids.ts'
 import { assertNever } from '../../core/errors.ts'
-import { createInProcessRunner } from '../../compute/in-process-runner.ts'
 import {
   MAX_SIMULATION_WINDOW_DAYS,
   simulateBasin,
@@ -85,7 +84,7 @@ export const MAX_CONCURRENT_SIMULATIONS = 2
 /** `GET /api/v1/basins/:id/simulation`. */
 export function registerSimulation(app: FastifyInstance, deps: AppDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>()
-  const runner = deps.modelRunner ?? createInProcessRunner()
+  const runner = deps.modelRunner
   let running = 0
 
   r.get(

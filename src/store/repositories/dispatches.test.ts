@@ -43,6 +43,11 @@ describeStores('DispatchRepository', (store) => {
     ])
     const replayed = replayDispatch(events)
     expect(replayed.ok && replayed.value).toEqual(open[0])
+    expect((await d.all()).map((o) => [o.id, o.state])).toEqual([
+      ['d1', 'in-transit'],
+      ['d2', 'cancelled'],
+      ['d3', 'planned'],
+    ])
   })
 
   it('refuses a stale append and an event the order’s state does not allow, storing nothing', async () => {

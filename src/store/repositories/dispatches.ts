@@ -24,6 +24,23 @@ function replayed(id: string, events: readonly DispatchEvent[]): DispatchOrder {
 /** The dispatch repository of a store (or of one of its transactions). */
 export function dispatchRepository(ctx: RepositoryContext): DispatchRepository {
   const { dialect } = ctx
+  /** Every order (or only those not yet acknowledged nor cancelled), replayed, by id. */
+  async function list(openOnly: boolean): Promise<DispatchOrder[]> {
+    let q = ctx.db
+      .selectFrom('dispatches as d')
+      .innerJoin('dispatch_events as e', 'e.dispatch_id', 'd.id')
+      .select(['d.id', 'e.event'])
+    if (openOnly) q = q.where('d.state', 'not in', CLOSED)
+    const rows = await q.orderBy('d.id').orderBy('e.seq').execute()
+    const byId = new Map<string, DispatchEvent[]>()
+    for (const r of rows) {
+      let events = byId.get(r.id)
+      if (events === undefined) byId.set(r.id, (events = []))
+      events.push(fromJson(dialect, r.event) as DispatchEvent)
+    }
+    return [...byId].map(([id, events]) => replayed(id, events))
+  }
+
   return {
     async append(id, expectedVersion, events) {
       await appendToStream<DispatchEvent, DispatchOrder>(ctx, {
@@ -54,22 +71,7 @@ export function dispatchRepository(ctx: RepositoryContext): DispatchRepository {
       return (await readStream(ctx, 'dispatch_events', id)) as DispatchEvent[]
     },
 
-    async open() {
-      const rows = await ctx.db
-        .selectFrom('dispatches as d')
-        .innerJoin('dispatch_events as e', 'e.dispatch_id', 'd.id')
-        .select(['d.id', 'e.event'])
-        .where('d.state', 'not in', CLOSED)
-        .orderBy('d.id')
-        .orderBy('e.seq')
-        .execute()
-      const byId = new Map<string, DispatchEvent[]>()
-      for (const r of rows) {
-        let list = byId.get(r.id)
-        if (list === undefined) byId.set(r.id, (list = []))
-        list.push(fromJson(dialect, r.event) as DispatchEvent)
-      }
-      return [...byId].map(([id, events]) => replayed(id, events))
-    },
+    open: () => list(true),
+    all: () => list(false),
   }
 }

@@ -90,5 +90,10 @@ describeStores('IncidentRepository', (store) => {
       'w1:cn.p01',
     ])
     expect(await i.open([])).toEqual([])
+    await i.append(id('manual-1'), 1, [closed('manual-1', 5)])
+    expect((await i.closed()).map((x) => x.id)).toEqual(['manual-1', 'w1:cn.hq'])
+    expect((await i.closed([post('cn.hq')])).map((x) => x.id)).toEqual(['w1:cn.hq'])
+    expect(await i.closed([])).toEqual([])
+    expect((await i.open()).map((x) => x.id)).toEqual(['w2:cn.p02', 'w1:cn.p01'])
   })
 })

@@ -4,6 +4,7 @@
  */
 import { type Incident, type IncidentEvent, replayIncident } from '../../command/incidents.ts'
 import { ConflictError, type IncidentRepository } from '../../command/ports.ts'
+import type { PostId } from '../../command/types.ts'
 import { fromJson } from '../codec.ts'
 import type { RepositoryContext } from './context.ts'
 import { appendToStream, readStream } from './event-streams.ts'
@@ -32,6 +33,35 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
       }
     }
     return ids.map((id) => replayIncident(events.get(id) ?? []))
+  }
+
+  /** The incidents not closed (`open`) or closed at `posts` (all when omitted), newest first. */
+  async function byStatus(
+    which: 'open' | 'closed',
+    posts: readonly PostId[] | undefined,
+  ): Promise<Incident[]> {
+    if (posts !== undefined && posts.length === 0) return []
+    const ids: { id: string; opened_at: number }[] = []
+    const select = () =>
+      ctx.db
+        .selectFrom('incidents')
+        .select(['id', 'opened_at'])
+        .where('status', which === 'open' ? '<>' : '=', 'closed')
+    if (posts === undefined) ids.push(...(await select().execute()))
+    else {
+      const per = Math.max(1, dialect.maxParameters - 2)
+      for (let i = 0; i < posts.length; i += per)
+        ids.push(
+          ...(await select()
+            .where('post_id', 'in', posts.slice(i, i + per))
+            .execute()),
+        )
+    }
+    // Newest first; at the same time, by id (in JS: the same order on every database).
+    ids.sort((a, b) =>
+      a.opened_at !== b.opened_at ? b.opened_at - a.opened_at : a.id < b.id ? -1 : 1,
+    )
+    return replayed(ids.map((r) => r.id))
   }
 
   return {
@@ -84,26 +114,7 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
       return replayed(rows.map((r) => r.id))
     },
 
-    async open(posts) {
-      if (posts !== undefined && posts.length === 0) return []
-      const ids: { id: string; opened_at: number }[] = []
-      const select = () =>
-        ctx.db.selectFrom('incidents').select(['id', 'opened_at']).where('status', '<>', 'closed')
-      if (posts === undefined) ids.push(...(await select().execute()))
-      else {
-        const per = Math.max(1, dialect.maxParameters - 2)
-        for (let i = 0; i < posts.length; i += per)
-          ids.push(
-            ...(await select()
-              .where('post_id', 'in', posts.slice(i, i + per))
-              .execute()),
-          )
-      }
-      // Newest first; at the same time, by id (in JS: the same order on every database).
-      ids.sort((a, b) =>
-        a.opened_at !== b.opened_at ? b.opened_at - a.opened_at : a.id < b.id ? -1 : 1,
-      )
-      return replayed(ids.map((r) => r.id))
-    },
+    open: (posts) => byStatus('open', posts),
+    closed: (posts) => byStatus('closed', posts),
   }
 }

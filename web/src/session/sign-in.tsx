@@ -52,45 +52,33 @@ export function SignIn(): ReactNode {
     <form className="session" onSubmit={(e) => void submit(e)} aria-label={t('signIn')}>
       <span className="note">{t('publicView')}</span>
       {mode === 'token' ? (
-        <label>
-          <span className="visually-hidden">{t('accessToken')}</span>
-          <input
-            type="password"
-            autoComplete="off"
-            data-testid="signin-token"
-            placeholder={t('accessToken')}
-            title={t('tokenHint')}
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            required
-          />
-        </label>
+        <Field
+          label={t('accessToken')}
+          type="password"
+          autoComplete="off"
+          testId="signin-token"
+          title={t('tokenHint')}
+          value={value}
+          onChange={setValue}
+        />
       ) : (
         <>
-          <label>
-            <span className="visually-hidden">{t('userName')}</span>
-            <input
-              type="text"
-              autoComplete="username"
-              data-testid="signin-user"
-              placeholder={t('userName')}
-              value={user}
-              onChange={(e) => setUser(e.target.value)}
-              required
-            />
-          </label>
-          <label>
-            <span className="visually-hidden">{t('password')}</span>
-            <input
-              type="password"
-              autoComplete="current-password"
-              data-testid="signin-password"
-              placeholder={t('password')}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              required
-            />
-          </label>
+          <Field
+            label={t('userName')}
+            type="text"
+            autoComplete="username"
+            testId="signin-user"
+            value={user}
+            onChange={setUser}
+          />
+          <Field
+            label={t('password')}
+            type="password"
+            autoComplete="current-password"
+            testId="signin-password"
+            value={password}
+            onChange={setPassword}
+          />
         </>
       )}
       <button
@@ -119,5 +107,32 @@ export function SignIn(): ReactNode {
         </p>
       ) : null}
     </form>
+  )
+}
+
+/** A required field of the header's form, named by its placeholder and a hidden label. */
+function Field(props: {
+  label: string
+  type: 'text' | 'password'
+  autoComplete: string
+  testId: string
+  title?: string
+  value: string
+  onChange: (value: string) => void
+}): ReactNode {
+  return (
+    <label>
+      <span className="visually-hidden">{props.label}</span>
+      <input
+        type={props.type}
+        autoComplete={props.autoComplete}
+        data-testid={props.testId}
+        placeholder={props.label}
+        {...(props.title !== undefined ? { title: props.title } : {})}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        required
+      />
+    </label>
   )
 }

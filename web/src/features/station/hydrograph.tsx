@@ -4,7 +4,7 @@
  * and 90 % ensemble bands, thresholds as labelled horizontal lines and a vertical line at the
  * issue time.
  */
-import { useEffect, useRef, type ReactNode } from 'react'
+import { useEffect, useRef, type CSSProperties, type ReactNode } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import type { BasinForecast, Observation, StationThreshold } from '../../api/types.ts'
@@ -27,8 +27,18 @@ export interface HydrographDrawn {
   readonly simulation: boolean
 }
 
-/** The simulation's line: Okabe–Ito bluish green, thinner than the observations and dashed. */
-const SIMULATION_COLOUR = '#009e73'
+/**
+ * The colours of the plot and of its legend (Okabe–Ito): observations black, flagged ones
+ * vermilion, the simulation bluish green (thinner and dashed), the forecast blue with its bands.
+ */
+const COLOURS = {
+  observed: '#000000',
+  flagged: '#d55e00',
+  simulation: '#009e73',
+  median: '#0072b2',
+  band50: 'rgba(0,114,178,0.35)',
+  band90: 'rgba(0,114,178,0.18)',
+} as const
 
 const sec = (iso: string): number => Date.parse(iso) / 1000
 
@@ -94,7 +104,6 @@ export function Hydrograph(props: {
     const thresholds = [...input.thresholds].sort((a, b) => a.value - b.value)
     const hasBands = fc !== null && (fc.quantiles['q5']?.length ?? 0) > 0
     const hasSimulation = input.simulation.length > 0
-    const bandColours = { b90: 'rgba(0,114,178,0.18)', b50: 'rgba(0,114,178,0.35)' }
     const overlays = (u: uPlot): void => {
       const ctx = u.ctx
       const { left, top, width, height } = u.bbox
@@ -152,21 +161,21 @@ export function Hydrograph(props: {
         { value: (_u, v) => (v === null ? '' : time(v * 1000)) },
         {
           label: t('obsSeries'),
-          stroke: '#000000',
+          stroke: COLOURS.observed,
           width: 2,
           points: { show: false },
           spanGaps: false,
         },
         {
           label: t('flaggedSeries'),
-          stroke: '#d55e00',
+          stroke: COLOURS.flagged,
           width: 0,
           paths: () => null,
-          points: { show: true, size: 9, stroke: '#d55e00', fill: '#ffffff', width: 2 },
+          points: { show: true, size: 9, stroke: COLOURS.flagged, fill: '#ffffff', width: 2 },
         },
         {
           label: t('simSeries'),
-          stroke: SIMULATION_COLOUR,
+          stroke: COLOURS.simulation,
           width: 1.5,
           dash: [4, 3],
           points: { show: false },
@@ -176,7 +185,7 @@ export function Hydrograph(props: {
         quantileSeries('q25', hasBands),
         {
           label: t('medianSeries'),
-          stroke: '#0072b2',
+          stroke: COLOURS.median,
           width: 2.5,
           points: { show: false },
           show: hasBands,
@@ -186,8 +195,8 @@ export function Hydrograph(props: {
       ],
       bands: hasBands
         ? [
-            { series: [8, 4], fill: bandColours.b90 },
-            { series: [7, 5], fill: bandColours.b50 },
+            { series: [8, 4], fill: COLOURS.band90 },
+            { series: [7, 5], fill: COLOURS.band50 },
           ]
         : [],
       hooks: { draw: [overlays] },
@@ -211,48 +220,45 @@ export function Hydrograph(props: {
     <figure className="hydrograph">
       <div ref={box} data-testid="hydrograph" role="img" aria-label={props.label} />
       <figcaption className="plot-legend">
-        <span>
-          <span className="line-key" style={{ borderColor: '#000' }} aria-hidden="true" />{' '}
+        <LegendKey shape="line-key" style={{ borderColor: COLOURS.observed }}>
           {t('obsSeries')}
-        </span>
-        <span>
-          <span className="point-key" aria-hidden="true" /> {t('flaggedSeries')}
-        </span>
+        </LegendKey>
+        <LegendKey shape="point-key">{t('flaggedSeries')}</LegendKey>
         {input.simulation.length > 0 ? (
-          <span data-testid="legend-simulation">
-            <span
-              className="line-key"
-              style={{ borderTop: `2px dashed ${SIMULATION_COLOUR}` }}
-              aria-hidden="true"
-            />{' '}
+          <LegendKey
+            shape="line-key"
+            style={{ borderTop: `2px dashed ${COLOURS.simulation}` }}
+            testId="legend-simulation"
+          >
             {t('simSeries')}
-          </span>
+          </LegendKey>
         ) : null}
-        <span>
-          <span className="line-key" style={{ borderColor: '#0072b2' }} aria-hidden="true" />{' '}
+        <LegendKey shape="line-key" style={{ borderColor: COLOURS.median }}>
           {t('medianSeries')}
-        </span>
-        <span>
-          <span
-            className="band-key"
-            style={{ background: 'rgba(0,114,178,0.35)' }}
-            aria-hidden="true"
-          />{' '}
+        </LegendKey>
+        <LegendKey shape="band-key" style={{ background: COLOURS.band50 }}>
           {t('band50')}
-        </span>
-        <span>
-          <span
-            className="band-key"
-            style={{ background: 'rgba(0,114,178,0.18)' }}
-            aria-hidden="true"
-          />{' '}
+        </LegendKey>
+        <LegendKey shape="band-key" style={{ background: COLOURS.band90 }}>
           {t('band90')}
-        </span>
-        <span>
-          <span className="line-key dashed" aria-hidden="true" /> {t('thresholds')}
-        </span>
+        </LegendKey>
+        <LegendKey shape="line-key dashed">{t('thresholds')}</LegendKey>
         <span>{t('hydrographHint')}</span>
       </figcaption>
     </figure>
+  )
+}
+
+/** One entry of the legend: the key's swatch (a CSS class and style), then its name. */
+function LegendKey(props: {
+  shape: string
+  style?: CSSProperties
+  testId?: string
+  children: ReactNode
+}): ReactNode {
+  return (
+    <span {...(props.testId !== undefined ? { 'data-testid': props.testId } : {})}>
+      <span className={props.shape} style={props.style} aria-hidden="true" /> {props.children}
+    </span>
   )
 }
