@@ -15,8 +15,7 @@ import { verifyChain } from '../src/command/audit-chain.ts'
 import type { IncidentId, OrderId, Post, PostId } from '../src/command/types.ts'
 import { createCommandService } from '../src/server/command-service.ts'
 import { EventHub } from '../src/server/events.ts'
-import { openStore, type Store } from '../src/store/index.ts'
-import { ROOT, freshet, tempDir } from './support/cli.ts'
+import { ROOT, freshet, tempDir, withStore, auditOf } from './support/cli.ts'
 import { TOKENS, auth, testServer } from './support/server.ts'
 
 /** Each run of the CLI starts a process that loads the sources: a test runs several. */
@@ -33,19 +32,6 @@ const cmd = (db: string, ...args: string[]) =>
 
 /** A fresh database file path (not created). */
 const newDb = (): string => join(tempDir(), 'freshet.db')
-
-/** Opens `db`, runs `fn` on it, closes it. */
-async function withStore<T>(db: string, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(db)
-  try {
-    return await fn(store)
-  } finally {
-    await store.close()
-  }
-}
-
-const auditOf = (db: string) =>
-  withStore(db, async (store) => [...(await store.commandAudit.page(0, 1000))])
 
 describe('freshet command posts', { timeout: CLI_TIMEOUT_MS }, () => {
   it('imports the demo hierarchy, lists it, and audits it as the API does', async () => {

@@ -16,7 +16,7 @@ import { createLogisticsService } from '../src/server/logistics-service.ts'
 import { EventHub } from '../src/server/events.ts'
 import { openStore, type Store } from '../src/store/index.ts'
 import type { StoreTarget } from '../src/store/testing/databases.ts'
-import { freshet, tempDir } from './support/cli.ts'
+import { freshet, tempDir, withStore, auditOf } from './support/cli.ts'
 import {
   TEST_WARNINGS,
   TOKENS,
@@ -40,19 +40,6 @@ const fileTarget = (file: string): StoreTarget => ({
     return { store, dispose: () => store.close() }
   },
 })
-
-/** Opens `db`, runs `fn` on it, closes it. */
-async function withStore<T>(db: string, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(db)
-  try {
-    return await fn(store)
-  } finally {
-    await store.close()
-  }
-}
-
-const auditOf = (db: string) =>
-  withStore(db, async (store) => [...(await store.commandAudit.page(0, 1000))])
 
 let db: string
 let config: string

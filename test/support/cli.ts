@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { openStore, type Store } from '../../src/store/index.ts'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const BIN = join(ROOT, 'bin', 'freshet.js')
@@ -53,3 +54,17 @@ export function tempFiles(files: Record<string, string | object>): string {
   }
   return dir
 }
+
+/** Opens the store at `db` (a SQLite file or a PostgreSQL URL), runs `fn` on it, closes it. */
+export async function withStore<T>(db: string, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(db)
+  try {
+    return await fn(store)
+  } finally {
+    await store.close()
+  }
+}
+
+/** The first 1,000 entries of the command audit chain of `db`. */
+export const auditOf = (db: string) =>
+  withStore(db, async (store) => [...(await store.commandAudit.page(0, 1000))])
